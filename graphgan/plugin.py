@@ -1,0 +1,192 @@
+"""The stable contract a plugin pack is written against.
+
+A node kind is declared once, as a `NodeSpec`: its ports, its params model, its shape rule and
+its builder. The builder returns a `Module` or `Function` description rather than a live
+object, so the compiler instantiates exactly what code export writes out: they cannot drift.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from graphgan.errors import ShapeError
+from graphgan.tensors import BATCH, Dim, TensorKind, TensorSpec, flat, labels, spatial
+
+__all__ = [
+    "BATCH",
+    "Function",
+    "Input",
+    "Module",
+    "NodeSpec",
+    "Pack",
+    "Params",
+    "Port",
+    "ShapeError",
+    "TensorKind",
+    "TensorSpec",
+    "conv_output_size",
+    "expect_rank",
+    "flat",
+    "labels",
+    "spatial",
+]
+
+Inputs = Mapping[str, TensorSpec]
+Outputs = dict[str, TensorSpec]
+
+
+class Params(BaseModel):
+    """Base for a kind's params model: typed fields with defaults, ranges and descriptions.
+
+    The editor's inspector and the server's JSON schema are generated from it.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+P = TypeVar("P", bound=Params)
+
+
+@dataclass(frozen=True)
+class Port:
+    """A named, typed connection point on a node."""
+
+    name: str
+    kind: TensorKind
+    description: str = ""
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Input:
+    """Stands in a `Function`'s arguments for the tensor arriving at one input port."""
+
+    port: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module to construct: `target` is an import path, arguments are plain values.
+
+    Arguments may nest further `Module`s (a layer wrapped in spectral normalisation).
+    """
+
+    target: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def instantiate(self) -> Any:
+        args = [a.instantiate() if isinstance(a, Module) else a for a in self.args]
+        kwargs = {k: v.instantiate() if isinstance(v, Module) else v for k, v in self.kwargs.items()}
+        return resolve_target(self.target)(*args, **kwargs)
+
+
+@dataclass(frozen=True)
+class Function:
+    """A parameter-free operation: a function applied to the node's inputs (`Input`)."""
+
+    target: str
+    args: tuple[Any, ...] = ()
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+    def function(self) -> Callable[..., Any]:
+        return resolve_target(self.target)  # type: ignore[no-any-return]
+
+
+Built = Module | Function | None
+
+
+@cache
+def resolve_target(path: str) -> Any:
+    """Import `package.module.Name` (or `torch.nn.functional.relu`) and return the object."""
+    module_path, _, name = path.rpartition(".")
+    parts = name
+    while module_path:
+        try:
+            value: Any = importlib.import_module(module_path)
+        except ImportError:
+            module_path, _, outer = module_path.rpartition(".")
+            parts = f"{outer}.{parts}"
+            continue
+        for attribute in parts.split("."):
+            value = getattr(value, attribute)
+        return value
+    raise ImportError(f"cannot import {path!r}")
+
+
+class NodeSpec(ABC, Generic[P]):
+    """One node kind. Subclass it, set the class attributes and implement `infer` and `build`.
+
+    - `infer(params, inputs)` maps input TensorSpecs to output TensorSpecs, raising
+      `ShapeError` (naming the port and the fix) when the inputs cannot work.
+    - `build(params, inputs)` returns the `Module` or `Function` that runs the node.
+    - `macs(params, inputs, outputs)` counts multiply-accumulates per sample (0 by default).
+    """
+
+    kind: ClassVar[str]
+    category: ClassVar[str]
+    description: ClassVar[str]
+    params: ClassVar[type[Params]] = Params
+    inputs: ClassVar[tuple[Port, ...]] = ()
+    outputs: ClassVar[tuple[Port, ...]] = ()
+    role: ClassVar[Literal["layer", "input", "output"]] = "layer"
+    # Params shown on the node in the editor, besides its kind and parameter count.
+    key_params: ClassVar[tuple[str, ...]] = ()
+
+    def input_ports(self, params: P) -> tuple[Port, ...]:
+        """Input ports; override when their number depends on params (concatenation)."""
+        return self.inputs
+
+    def output_ports(self, params: P) -> tuple[Port, ...]:
+        return self.outputs
+
+    @abstractmethod
+    def infer(self, params: P, inputs: Inputs) -> Outputs:
+        """Output TensorSpecs for these params and input TensorSpecs."""
+
+    @abstractmethod
+    def build(self, params: P, inputs: Inputs) -> Built:
+        """What runs this node: a `Module` to construct or a `Function` to call."""
+
+    def macs(self, params: P, inputs: Inputs, outputs: Outputs) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return f"<NodeSpec {self.kind}>"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A plugin pack: what one installed package adds to graphgan.
+
+    Third-party packs expose one through the entry-point group `graphgan.plugins`.
+    """
+
+    name: str
+    nodes: tuple[NodeSpec[Any], ...] = ()
+    description: str = ""
+
+
+# Shape helpers for plugin authors.
+
+
+def expect_rank(spec: TensorSpec, rank: int, port: str, what: str) -> None:
+    """Raise a ShapeError unless `spec` has `rank` dimensions (batch included)."""
+    if spec.rank != rank:
+        raise ShapeError(
+            f"expected {what} of {rank} dimensions, got {spec.rank}: {spec}", port=port
+        )
+
+
+def conv_output_size(
+    size: Dim, kernel: int, stride: int, padding: int, dilation: int = 1
+) -> int:
+    """Spatial output size of a convolution (PyTorch's formula)."""
+    return (int(size) + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1

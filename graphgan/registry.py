@@ -1,0 +1,125 @@
+"""The registry: which node kinds exist, gathered from installed plugin packs.
+
+Packs are found through the entry-point group `graphgan.plugins`. Each loads in isolation: a
+pack that fails is recorded by name while the others still load. Setting the environment
+variable GRAPHGAN_PLUGINS to a comma-separated list of pack names loads only those.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any
+
+from graphgan.errors import PluginError, UnknownNameError
+from graphgan.plugin import NodeSpec, Pack
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "graphgan.plugins"
+
+
+@dataclass(frozen=True)
+class PackFailure:
+    """A pack that could not be loaded, and why."""
+
+    name: str
+    error: str
+
+
+@dataclass
+class Registry:
+    """Node kinds by name, with the pack each came from."""
+
+    nodes: dict[str, NodeSpec[Any]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    packs: dict[str, Pack] = field(default_factory=dict)
+    failures: list[PackFailure] = field(default_factory=list)
+
+    def add(self, pack: Pack) -> None:
+        """Register every kind of `pack`; a kind another pack already owns is an error."""
+        if not isinstance(pack, Pack):
+            raise PluginError(f"expected a graphgan.plugin.Pack, got {type(pack).__name__}")
+        for spec in pack.nodes:
+            _check_spec(spec, pack.name)
+            owner = self.owners.get(spec.kind)
+            if owner is not None:
+                raise PluginError(
+                    f"node kind {spec.kind!r} is declared by both pack {owner!r} and pack "
+                    f"{pack.name!r}; uninstall one or rename the kind in its namespace"
+                )
+        for spec in pack.nodes:
+            self.nodes[spec.kind] = spec
+            self.owners[spec.kind] = pack.name
+        self.packs[pack.name] = pack
+
+    def node(self, kind: str) -> NodeSpec[Any]:
+        spec = self.nodes.get(kind)
+        if spec is None:
+            raise UnknownNameError(unknown_kind_message(kind, self.nodes))
+        return spec
+
+    def __contains__(self, kind: str) -> bool:
+        return kind in self.nodes
+
+    def __iter__(self) -> Iterator[NodeSpec[Any]]:
+        return iter(sorted(self.nodes.values(), key=lambda s: (s.category, s.kind)))
+
+
+def unknown_kind_message(kind: str, known: Iterable[str]) -> str:
+    near = difflib.get_close_matches(kind, list(known), n=1, cutoff=0.6)
+    hint = f"did you mean '{near[0]}'?" if near else "run `graphgan nodes` to list the kinds"
+    return f"unknown node kind '{kind}'; no installed plugin pack provides it ({hint})"
+
+
+def _check_spec(spec: object, pack: str) -> None:
+    if not isinstance(spec, NodeSpec):
+        raise PluginError(f"pack {pack!r} lists {spec!r}, which is not a NodeSpec instance")
+    for attribute in ("kind", "category", "description"):
+        if not getattr(spec, attribute, None):
+            raise PluginError(f"pack {pack!r}: {type(spec).__name__} does not set {attribute!r}")
+    namespace, dot, _ = spec.kind.partition(".")
+    if not dot or not namespace:
+        raise PluginError(f"pack {pack!r}: kind {spec.kind!r} must be namespaced as 'pack.Name'")
+
+
+def load_entry_point(entry: EntryPoint) -> Pack:
+    loaded = entry.load()
+    pack = loaded() if callable(loaded) and not isinstance(loaded, Pack) else loaded
+    if isinstance(pack, Pack):
+        return pack
+    module_pack = getattr(pack, "pack", None)
+    if isinstance(module_pack, Pack):
+        return module_pack
+    raise PluginError(
+        f"entry point {entry.name!r} ({entry.value}) must name a graphgan.plugin.Pack, "
+        "or a module with a `pack` attribute"
+    )
+
+
+def discover(selected: Iterable[str] | None = None) -> Registry:
+    """Load every installed pack (or only `selected`), isolating failures by pack."""
+    registry = Registry()
+    wanted = set(selected) if selected is not None else None
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        if wanted is not None and entry.name not in wanted:
+            continue
+        try:
+            registry.add(load_entry_point(entry))
+        except Exception as error:  # noqa: BLE001 - one broken pack must not hide the others
+            log.warning("plugin pack %r failed to load: %s", entry.name, error)
+            registry.failures.append(PackFailure(entry.name, f"{type(error).__name__}: {error}"))
+    return registry
+
+
+@cache
+def default_registry() -> Registry:
+    """The registry of installed packs, loaded once per process."""
+    setting = os.environ.get("GRAPHGAN_PLUGINS", "").strip()
+    selected = [name.strip() for name in setting.split(",") if name.strip()] if setting else None
+    return discover(selected)
