@@ -110,7 +110,9 @@ def _compile_body(net: NetworkInfo, class_name: str, outputs_as: str) -> fx.Grap
             values[(node_id, ports[0].name)] = result
         else:
             for index, port in enumerate(ports):
-                values[(node_id, port.name)] = graph.call_function(operator.getitem, (result, index))
+                values[(node_id, port.name)] = graph.call_function(
+                    operator.getitem, (result, index)
+                )
 
     # Phase 3: the return value: one tensor, a dict for networks, a tuple for blocks.
     if len(results) == 1:

@@ -45,8 +45,10 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = self.where()
-        return f"{self.severity.value}[{self.code}] {where}: {self.message}" if where else (
-            f"{self.severity.value}[{self.code}] {self.message}"
+        return (
+            f"{self.severity.value}[{self.code}] {where}: {self.message}"
+            if where
+            else (f"{self.severity.value}[{self.code}] {self.message}")
         )
 
     def to_json(self) -> dict[str, Any]:

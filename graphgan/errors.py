@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphgan.diagnostics import Diagnostic, Report
+
 
 class GraphganError(Exception):
     """Base of every error graphgan raises on purpose."""
@@ -36,7 +38,9 @@ class GraphInvalidError(GraphganError, ValueError):
 
     code = "graph-invalid"
 
-    def __init__(self, report: object) -> None:
+    def __init__(self, report: Report | str) -> None:
+        if isinstance(report, str):
+            report = Report([Diagnostic(self.code, report)])
         self.report = report
         super().__init__(str(report))
 
@@ -46,9 +50,7 @@ class ShapeError(GraphganError, ValueError):
 
     code = "shape-mismatch"
 
-    def __init__(
-        self, message: str, *, port: str | None = None, fix: str | None = None
-    ) -> None:
+    def __init__(self, message: str, *, port: str | None = None, fix: str | None = None) -> None:
         self.port = port
         self.fix = fix
         super().__init__(message)

@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -21,6 +22,8 @@ from graphgan.tensors import BATCH, Dim, TensorKind, TensorSpec, flat, labels, s
 
 __all__ = [
     "BATCH",
+    "DataOptions",
+    "DatasetSpec",
     "Function",
     "Input",
     "Module",
@@ -32,9 +35,11 @@ __all__ = [
     "TensorKind",
     "TensorSpec",
     "conv_output_size",
+    "declared_size",
     "expect_rank",
     "flat",
     "labels",
+    "require_float",
     "spatial",
 ]
 
@@ -84,7 +89,9 @@ class Module:
 
     def instantiate(self) -> Any:
         args = [a.instantiate() if isinstance(a, Module) else a for a in self.args]
-        kwargs = {k: v.instantiate() if isinstance(v, Module) else v for k, v in self.kwargs.items()}
+        kwargs = {
+            k: v.instantiate() if isinstance(v, Module) else v for k, v in self.kwargs.items()
+        }
         return resolve_target(self.target)(*args, **kwargs)
 
 
@@ -97,7 +104,7 @@ class Function:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
 
     def function(self) -> Callable[..., Any]:
-        return resolve_target(self.target)  # type: ignore[no-any-return]
+        return resolve_target(self.target)
 
 
 Built = Module | Function | None
@@ -163,6 +170,40 @@ class NodeSpec(ABC, Generic[P]):
 
 
 @dataclass(frozen=True)
+class DataOptions:
+    """How a dataset should prepare its items for one run.
+
+    Images come as float tensors (C, H, W) scaled to `value_range`, the generator's output range.
+    """
+
+    root: Path | None = None
+    image_size: int | None = None
+    channels: int | None = None
+    value_range: tuple[float, float] = (-1.0, 1.0)
+    flip: bool = False
+    split: Literal["train", "test"] = "train"
+    seed: int = 0
+    # Dataset-specific settings (a crop size, a scale factor), checked by the dataset itself.
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A named dataset: embedded data that ships with a package, or a loader for a folder layout.
+
+    `load(options)` returns a map-style `torch.utils.data.Dataset` whose items are dicts with
+    some of the fields: "image" and "condition" (float, C x H x W), "label" (int64 scalar),
+    "tokens" (int64, L), "caption" (str), "attributes" (int64, K).
+    """
+
+    name: str
+    description: str
+    fields: tuple[str, ...]
+    load: Callable[[DataOptions], Any]
+    needs_root: bool = False
+
+
+@dataclass(frozen=True)
 class Pack:
     """A plugin pack: what one installed package adds to graphgan.
 
@@ -171,6 +212,7 @@ class Pack:
 
     name: str
     nodes: tuple[NodeSpec[Any], ...] = ()
+    datasets: tuple[DatasetSpec, ...] = ()
     description: str = ""
 
 
@@ -185,8 +227,31 @@ def expect_rank(spec: TensorSpec, rank: int, port: str, what: str) -> None:
         )
 
 
-def conv_output_size(
-    size: Dim, kernel: int, stride: int, padding: int, dilation: int = 1
-) -> int:
+def declared_size(declared: int | None, found: int, param: str, what: str, port: str = "x") -> int:
+    """The size arriving at `port`, after checking it against an optional declared param.
+
+    Sizes such as `in_features` are inferred, but a user may pin one to catch a wiring
+    mistake early; a pinned value that disagrees with the input names the fix.
+    """
+    if declared is not None and declared != found:
+        raise ShapeError(
+            f"expected {declared} {what}, got {found}",
+            port=port,
+            fix=f"set {param}={found} or leave it unset to infer it",
+        )
+    return found
+
+
+def require_float(spec: TensorSpec, port: str) -> None:
+    """Refuse integer class labels where a layer needs real-valued features."""
+    if not spec.dtype.startswith("float"):
+        raise ShapeError(
+            f"expected real-valued features, got {spec.dtype} class labels {spec}",
+            port=port,
+            fix="turn labels into vectors first with gan.OneHot or gan.LabelEmbedding",
+        )
+
+
+def conv_output_size(size: Dim, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
     """Spatial output size of a convolution (PyTorch's formula)."""
     return (int(size) + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1

@@ -17,11 +17,13 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 from graphgan.errors import PluginError, UnknownNameError
-from graphgan.plugin import NodeSpec, Pack
+from graphgan.graph.document import KIND
+from graphgan.plugin import DatasetSpec, NodeSpec, Pack
 
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "graphgan.plugins"
+BLOCK_PREFIX = "block."  # kinds in this namespace are a document's own blocks
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Registry:
     """Node kinds by name, with the pack each came from."""
 
     nodes: dict[str, NodeSpec[Any]] = field(default_factory=dict)
+    datasets: dict[str, DatasetSpec] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     packs: dict[str, Pack] = field(default_factory=dict)
     failures: list[PackFailure] = field(default_factory=list)
@@ -45,17 +48,31 @@ class Registry:
         """Register every kind of `pack`; a kind another pack already owns is an error."""
         if not isinstance(pack, Pack):
             raise PluginError(f"expected a graphgan.plugin.Pack, got {type(pack).__name__}")
+        if pack.name in self.packs:
+            raise PluginError(f"two plugin packs are named {pack.name!r}; rename one")
+        seen: set[str] = set()
         for spec in pack.nodes:
             _check_spec(spec, pack.name)
+            if spec.kind in seen:
+                raise PluginError(f"pack {pack.name!r} declares node kind {spec.kind!r} twice")
+            seen.add(spec.kind)
             owner = self.owners.get(spec.kind)
             if owner is not None:
                 raise PluginError(
                     f"node kind {spec.kind!r} is declared by both pack {owner!r} and pack "
                     f"{pack.name!r}; uninstall one or rename the kind in its namespace"
                 )
+        for dataset in pack.datasets:
+            if dataset.name in self.datasets or not isinstance(dataset, DatasetSpec):
+                raise PluginError(
+                    f"pack {pack.name!r}: dataset {getattr(dataset, 'name', dataset)!r} is not a "
+                    "DatasetSpec or is already declared by another pack"
+                )
         for spec in pack.nodes:
             self.nodes[spec.kind] = spec
             self.owners[spec.kind] = pack.name
+        for dataset in pack.datasets:
+            self.datasets[dataset.name] = dataset
         self.packs[pack.name] = pack
 
     def node(self, kind: str) -> NodeSpec[Any]:
@@ -83,9 +100,13 @@ def _check_spec(spec: object, pack: str) -> None:
     for attribute in ("kind", "category", "description"):
         if not getattr(spec, attribute, None):
             raise PluginError(f"pack {pack!r}: {type(spec).__name__} does not set {attribute!r}")
-    namespace, dot, _ = spec.kind.partition(".")
-    if not dot or not namespace:
+    if not KIND.match(spec.kind):
         raise PluginError(f"pack {pack!r}: kind {spec.kind!r} must be namespaced as 'pack.Name'")
+    if spec.kind.startswith(BLOCK_PREFIX):
+        raise PluginError(
+            f"pack {pack!r}: kind {spec.kind!r} uses the namespace 'block', which names a "
+            "graph's own blocks; choose another namespace"
+        )
 
 
 def load_entry_point(entry: EntryPoint) -> Pack:
@@ -106,12 +127,20 @@ def discover(selected: Iterable[str] | None = None) -> Registry:
     """Load every installed pack (or only `selected`), isolating failures by pack."""
     registry = Registry()
     wanted = set(selected) if selected is not None else None
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    entries = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    unknown = wanted - {e.name for e in entries} if wanted is not None else set()
+    if unknown:
+        log.warning(
+            "GRAPHGAN_PLUGINS names packs that are not installed: %s (installed: %s)",
+            ", ".join(sorted(unknown)),
+            ", ".join(e.name for e in entries),
+        )
+    for entry in entries:
         if wanted is not None and entry.name not in wanted:
             continue
         try:
             registry.add(load_entry_point(entry))
-        except Exception as error:  # noqa: BLE001 - one broken pack must not hide the others
+        except Exception as error:  # one broken pack must not hide the others
             log.warning("plugin pack %r failed to load: %s", entry.name, error)
             registry.failures.append(PackFailure(entry.name, f"{type(error).__name__}: {error}"))
     return registry

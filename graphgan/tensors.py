@@ -85,7 +85,9 @@ class TensorSpec:
         return {"kind": self.kind.value, "shape": list(self.shape), "dtype": self.dtype}
 
 
-def spatial(channels: int, height: int, width: int, kind: TensorKind = TensorKind.FEATURE_MAP) -> TensorSpec:
+def spatial(
+    channels: int, height: int, width: int, kind: TensorKind = TensorKind.FEATURE_MAP
+) -> TensorSpec:
     return TensorSpec(kind, (BATCH, channels, height, width))
 
 

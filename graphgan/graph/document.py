@@ -24,10 +24,11 @@ FORMAT_VERSION = 1
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 KIND = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_.]*$")
 
-# A param is a literal, a list of numbers (kernel sizes, shapes) or an expression string
-# starting with "=" that reads graph variables, e.g. "=latent_dim" or "=8 * base_width".
+# A param is a literal, a list (kernel sizes, shapes) or an expression string starting with
+# "=" that reads graph variables, e.g. "=latent_dim" or "=8 * base_width"; list items may be
+# expressions too.
 Scalar = bool | int | float | str | None
-ParamValue = Scalar | list[int | float]
+ParamValue = Scalar | list[int | float | str]
 VariableValue = bool | int | float | str
 
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER.pattern)]
@@ -72,9 +73,7 @@ class Node(Strict):
     @classmethod
     def _kind_is_namespaced(cls, value: str) -> str:
         if not KIND.match(value):
-            raise ValueError(
-                f"kind {value!r} must be namespaced as 'pack.Name', e.g. 'nn.Conv2d'"
-            )
+            raise ValueError(f"kind {value!r} must be namespaced as 'pack.Name', e.g. 'nn.Conv2d'")
         return value
 
 
@@ -151,8 +150,8 @@ class Variable(Strict):
 
     value: VariableValue
     description: str = ""
-    minimum: float | None = None
-    maximum: float | None = None
+    minimum: int | float | None = None
+    maximum: int | float | None = None
 
 
 class Graph(Strict):

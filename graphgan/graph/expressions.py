@@ -106,7 +106,9 @@ class _Evaluator:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
             function = _FUNCTIONS.get(node.func.id)
             if function is None:
-                raise self.fail(f"unknown function {node.func.id!r}; use one of {sorted(_FUNCTIONS)}")
+                raise self.fail(
+                    f"unknown function {node.func.id!r}; use one of {sorted(_FUNCTIONS)}"
+                )
             return function(*(self.visit(arg) for arg in node.args))
         raise self.fail(f"{ast.unparse(node)!r} is not allowed in an expression")
 

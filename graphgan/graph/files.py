@@ -181,7 +181,7 @@ def to_data(graph: Graph) -> dict[str, Any]:
 
 
 def dumps(graph: Graph) -> str:
-    return _layout(to_data(graph), indent=0) + "\n"
+    return _layout(to_data(graph), indent=0, lead=0) + "\n"
 
 
 def save(graph: Graph, path: str | Path) -> None:
@@ -192,17 +192,20 @@ def save(graph: Graph, path: str | Path) -> None:
     partial.replace(path)
 
 
-def _layout(value: Any, indent: int) -> str:
-    """JSON with short objects and lists on one line and long ones broken one item a line."""
+def _layout(value: Any, indent: int, lead: int) -> str:
+    """JSON with short objects and lists on one line and long ones broken one item a line.
+
+    `lead` is how many characters precede the value on its line (indent and key).
+    """
     flat = json.dumps(value, ensure_ascii=False)
-    if not isinstance(value, (dict, list)) or indent + len(flat) <= LINE_WIDTH - 20 or not value:
+    if not isinstance(value, (dict, list)) or not value or lead + len(flat) < LINE_WIDTH:
         return flat
     pad = " " * (indent + 2)
     if isinstance(value, dict):
-        items = [
-            f"{pad}{json.dumps(key, ensure_ascii=False)}: {_layout(item, indent + 2)}"
-            for key, item in value.items()
-        ]
+        items = []
+        for key, item in value.items():
+            head = f"{pad}{json.dumps(key, ensure_ascii=False)}: "
+            items.append(head + _layout(item, indent + 2, len(head) + 1))
         return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
-    items = [pad + _layout(item, indent + 2) for item in value]
+    items = [pad + _layout(item, indent + 2, len(pad) + 1) for item in value]
     return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"

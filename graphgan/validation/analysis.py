@@ -6,19 +6,21 @@ prints, the server returns and the editor draws.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
 
 from graphgan.diagnostics import Diagnostic, Report
 from graphgan.graph.document import Block, Edge, Graph, Node
-from graphgan.registry import Registry, default_registry, unknown_kind_message
+from graphgan.registry import BLOCK_PREFIX, Registry, default_registry, unknown_kind_message
 from graphgan.tensors import TensorSpec
 from graphgan.validation import structure
-from graphgan.validation.blocks import PREFIX, BlockSpec
+from graphgan.validation.blocks import BlockSpec
 from graphgan.validation.model import Analysis, NetworkInfo, NodeInfo
 from graphgan.validation.params import resolve_params
 from graphgan.validation.shapes import infer_shapes
@@ -30,7 +32,22 @@ BLOCK_ONLY = {"io.BlockInput", "io.BlockOutput"}
 
 def analyse(graph: Graph, registry: Registry | None = None) -> Analysis:
     """Validate `graph` and infer the shape on every edge of every network."""
-    return _Analyser(graph, registry or default_registry()).run()
+    with _cyclic_gc_paused():
+        return _Analyser(graph, registry or default_registry()).run()
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    # The pass allocates many small objects that hold no reference cycles; the cyclic
+    # collector's scans over them took 45% of the time on a 10,000-node graph. Reference
+    # counting still frees everything, and the collector runs again as soon as we return.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Analyser:
@@ -82,14 +99,16 @@ class _Analyser:
                         "node-id-duplicate",
                         f"{count} nodes in network '{name}' share the id '{node_id}'; rename all "
                         "but one",
-                        network=name, node=node_id,
+                        network=name,
+                        node=node_id,
                     )
                 elif node_id in owners:
                     yield Diagnostic(
                         "node-id-duplicate",
                         f"id '{node_id}' is used in networks '{owners[node_id]}' and '{name}'; "
                         "ids are unique in a document, so rename one",
-                        network=name, node=node_id,
+                        network=name,
+                        node=node_id,
                     )
                 owners.setdefault(node_id, name)
 
@@ -98,15 +117,17 @@ class _Analyser:
         for name, block in self.graph.blocks.items():
             uses.add_node(name)
             for node in block.nodes:
-                if node.kind.startswith(PREFIX):
-                    uses.add_edge(name, node.kind.removeprefix(PREFIX))
+                if node.kind.startswith(BLOCK_PREFIX):
+                    uses.add_edge(name, node.kind.removeprefix(BLOCK_PREFIX))
         recursive = {n for cycle in nx.simple_cycles(uses) for n in cycle}
         for name in sorted(recursive):
-            self.report.add(Diagnostic(
-                "block-recursive",
-                f"block '{name}' uses itself (directly or through other blocks); a block "
-                "cannot contain itself",
-            ))
+            self.report.add(
+                Diagnostic(
+                    "block-recursive",
+                    f"block '{name}' uses itself (directly or through other blocks); a block "
+                    "cannot contain itself",
+                )
+            )
         for name, block in self.graph.blocks.items():
             if name not in recursive:
                 self.blocks[name] = BlockSpec(name, block, self._analyse_block_use)
@@ -155,24 +176,35 @@ class _Analyser:
         self, net: NetworkInfo, info: NodeInfo, what: str, scope: dict[str, Any]
     ) -> list[Diagnostic]:
         kind = info.kind
-        spec = self.blocks.get(kind.removeprefix(PREFIX)) if kind.startswith(PREFIX) else (
-            self.registry.nodes.get(kind)
+        spec = (
+            self.blocks.get(kind.removeprefix(BLOCK_PREFIX))
+            if kind.startswith(BLOCK_PREFIX)
+            else (self.registry.nodes.get(kind))
         )
         if spec is None:
-            known = [*self.registry.nodes, *(PREFIX + b for b in self.blocks)]
-            return [Diagnostic(
-                "kind-unknown", unknown_kind_message(kind, known),
-                network=net.name, node=info.id, kind=kind,
-            )]
+            known = [*self.registry.nodes, *(BLOCK_PREFIX + b for b in self.blocks)]
+            return [
+                Diagnostic(
+                    "kind-unknown",
+                    unknown_kind_message(kind, known),
+                    network=net.name,
+                    node=info.id,
+                    kind=kind,
+                )
+            ]
         misplaced = (kind in BLOCK_ONLY) != (what == "block") and spec.role != "layer"
         if misplaced:
             where = "inside a block" if what == "network" else "in a network"
-            return [Diagnostic(
-                "node-misplaced",
-                f"{kind} cannot be used {where}; blocks take io.BlockInput and io.BlockOutput, "
-                "networks the other io kinds",
-                network=net.name, node=info.id, kind=kind,
-            )]
+            return [
+                Diagnostic(
+                    "node-misplaced",
+                    f"{kind} cannot be used {where}; blocks take io.BlockInput and io.BlockOutput, "
+                    "networks the other io kinds",
+                    network=net.name,
+                    node=info.id,
+                    kind=kind,
+                )
+            ]
 
         info.spec = spec
         params, problems = resolve_params(info, spec, scope, net.name)
@@ -182,14 +214,18 @@ class _Analyser:
         try:
             info.input_ports = spec.input_ports(params)
             info.output_ports = spec.output_ports(params)
-        except Exception as error:  # noqa: BLE001 - plugin code must not crash validation
+        except Exception as error:  # plugin code must never crash validation
             info.params = None
-            return [Diagnostic(
-                "plugin-error",
-                f"{kind} could not list its ports: {type(error).__name__}: {error}; this is a "
-                "bug in its plugin pack",
-                network=net.name, node=info.id, kind=kind,
-            )]
+            return [
+                Diagnostic(
+                    "plugin-error",
+                    f"{kind} could not list its ports: {type(error).__name__}: {error}; this is a "
+                    "bug in its plugin pack",
+                    network=net.name,
+                    node=info.id,
+                    kind=kind,
+                )
+            ]
         return []
 
 

@@ -14,10 +14,9 @@ from pydantic import Field, create_model
 from graphgan.errors import ShapeError
 from graphgan.graph.document import Block
 from graphgan.plugin import Built, Inputs, NodeSpec, Outputs, Params, Port
+from graphgan.registry import BLOCK_PREFIX
 from graphgan.tensors import TensorKind, TensorSpec
 from graphgan.validation.model import NetworkInfo
-
-PREFIX = "block."
 
 # Analyses a block body: (block name, param values, input specs) -> NetworkInfo.
 BodyAnalyser = Callable[[str, dict[str, Any], dict[str, TensorSpec]], NetworkInfo]
@@ -31,16 +30,13 @@ class BlockSpec(NodeSpec[Params]):
     def __init__(self, name: str, block: Block, analyse: BodyAnalyser) -> None:
         self.name = name
         self.block = block
-        self.kind = PREFIX + name  # type: ignore[misc]
+        self.kind = BLOCK_PREFIX + name  # type: ignore[misc]
         self.description = block.description or f"Reusable block '{name}'."  # type: ignore[misc]
-        self.params = create_model(  # type: ignore[misc]
-            f"{name}Params",
-            __base__=Params,
-            **{
-                key: (type(p.default), Field(p.default, description=p.description))
-                for key, p in block.params.items()
-            },
-        )
+        fields: dict[str, Any] = {
+            key: (type(p.default), Field(p.default, description=p.description))
+            for key, p in block.params.items()
+        }
+        self.params = create_model(f"{name}Params", __base__=Params, **fields)  # type: ignore[misc]
         self.inputs = tuple(  # type: ignore[misc]
             Port(n.id, TensorKind(n.params.get("tensor", "any")), f"block input '{n.id}'")
             for n in block.nodes

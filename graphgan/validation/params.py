@@ -21,11 +21,8 @@ def resolve_params(
     values: dict[str, Any] = {}
     diagnostics: list[Diagnostic] = []
     for name, raw in info.node.params.items():
-        if not is_expression(raw):
-            values[name] = raw
-            continue
         try:
-            values[name] = evaluate(str(raw), scope)
+            values[name] = _resolve(raw, scope)
         except ExpressionError as error:
             diagnostics.append(_diagnostic(info, network, "expression-invalid", name, str(error)))
     if diagnostics:
@@ -37,9 +34,13 @@ def resolve_params(
         return None, [_param_problem(info, network, spec, item) for item in error.errors()]
 
 
-def _param_problem(
-    info: NodeInfo, network: str, spec: NodeSpec[Any], item: Any
-) -> Diagnostic:
+def _resolve(raw: Any, scope: Mapping[str, Any]) -> Any:
+    if isinstance(raw, list):
+        return [_resolve(item, scope) for item in raw]
+    return evaluate(raw, scope) if is_expression(raw) else raw
+
+
+def _param_problem(info: NodeInfo, network: str, spec: NodeSpec[Any], item: Any) -> Diagnostic:
     name = ".".join(str(part) for part in item["loc"]) or "params"
     fields = spec.params.model_fields
     if item["type"] == "extra_forbidden":
@@ -50,7 +51,9 @@ def _param_problem(
     field = fields.get(str(item["loc"][0])) if item["loc"] else None
     description = f" ({field.description})" if field is not None and field.description else ""
     found = info.node.params.get(str(item["loc"][0]), item.get("input")) if item["loc"] else None
-    message = f"param '{name}'{description}: {item['msg']}; found {found!r}"
+    # A params model's own check reads best without pydantic's "Value error, " prefix.
+    problem = str(item["ctx"]["error"]) if item["type"] == "value_error" else item["msg"]
+    message = f"{problem}; found {found!r}{description}"
     return _diagnostic(info, network, "param-invalid", name, message)
 
 

@@ -39,7 +39,7 @@ def infer_shapes(
                 continue
             problems = list(_check_input_kinds(net, info, inputs))
             if problems:
-                yield from problems
+                yield from (p for p in problems if p is not None)
                 continue
             info.inputs = inputs
         yield from _run_rule(net, info, info.spec, info.params)
@@ -59,18 +59,25 @@ def _gather_inputs(net: NetworkInfo, info: NodeInfo) -> dict[str, TensorSpec] | 
 
 def _check_input_kinds(
     net: NetworkInfo, info: NodeInfo, inputs: dict[str, TensorSpec]
-) -> Iterator[Diagnostic]:
+) -> Iterator[Diagnostic | None]:
+    """Problems with what arrives; None marks a wire structure.py already reported."""
     for port in info.input_ports:
         spec = inputs.get(port.name)
         rank = port.kind.rank
         if spec is None or rank is None or (spec.rank == rank and port.kind.accepts(spec.kind)):
             continue
+        if not port.kind.accepts(spec.kind):
+            yield None
+            continue
         yield Diagnostic(
             "port-kind-mismatch",
-            f"input '{port.name}' takes a {port.kind.value} of {rank} dimensions, got "
+            f"input '{port.name}' takes {rank}-dimensional tensors, got "
             f"{spec.kind.value} {spec} from '{net.sources[(info.id, port.name)]}'; insert a "
             "node that converts it (nn.Flatten, nn.Reshape, gan.Broadcast)",
-            network=net.name, node=info.id, kind=info.kind, port=port.name,
+            network=net.name,
+            node=info.id,
+            kind=info.kind,
+            port=port.name,
         )
 
 
@@ -82,12 +89,14 @@ def _run_rule(
     except ShapeError as error:
         yield _shape_problem(net, info, error)
         return
-    except Exception as error:  # noqa: BLE001 - plugin code must not crash validation
+    except Exception as error:  # plugin code must never crash validation
         yield Diagnostic(
             "plugin-error",
             f"the shape rule of {info.kind} raised {type(error).__name__}: {error}; this is "
             "a bug in the plugin pack that declares it, so report it there",
-            network=net.name, node=info.id, kind=info.kind,
+            network=net.name,
+            node=info.id,
+            kind=info.kind,
         )
         return
 
@@ -97,15 +106,21 @@ def _run_rule(
             "plugin-error",
             f"the shape rule of {info.kind} returned ports {sorted(outputs)} but the kind "
             f"declares {sorted(declared)}; this is a bug in its plugin pack",
-            network=net.name, node=info.id, kind=info.kind,
+            network=net.name,
+            node=info.id,
+            kind=info.kind,
         )
         return
-    for port, spec in outputs.items():
-        problem = _size_problem(spec)
+    for port, tensor in outputs.items():
+        problem = _size_problem(tensor)
         if problem:
             yield Diagnostic(
-                "size-absurd", f"output '{port}' would be {spec}: {problem}",
-                network=net.name, node=info.id, kind=info.kind, port=port,
+                "size-absurd",
+                f"output '{port}' would be {tensor}: {problem}",
+                network=net.name,
+                node=info.id,
+                kind=info.kind,
+                port=port,
             )
             return
     info.outputs = dict(outputs)
@@ -119,14 +134,18 @@ def _shape_problem(net: NetworkInfo, info: NodeInfo, error: ShapeError) -> Diagn
     if error.fix:
         message += f"; {error.fix}"
     return Diagnostic(
-        "shape-mismatch", message, network=net.name, node=info.id, kind=info.kind,
+        "shape-mismatch",
+        message,
+        network=net.name,
+        node=info.id,
+        kind=info.kind,
         port=error.port,
     )
 
 
 def _size_problem(spec: TensorSpec) -> str | None:
-    dims = spec.shape[1:]
-    if any(not isinstance(d, int) or d < 1 for d in dims):
+    dims = [d for d in spec.shape[1:] if isinstance(d, int) and d >= 1]
+    if len(dims) != len(spec.shape) - 1:
         return "every size must be a positive whole number; check the params that set it"
     if any(d > MAX_DIM for d in dims):
         return f"a size over {MAX_DIM:,} is surely a mistake; check the params that set it"

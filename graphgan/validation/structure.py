@@ -22,14 +22,12 @@ def check_edges(net: NetworkInfo, elsewhere: dict[str, str]) -> Iterator[Diagnos
                 yield _missing_node(net.name, edge, end.node, elsewhere.get(end.node))
         if source is None or target is None:
             continue
-        if source.spec is not None and source.params is not None:
-            if source.output_port(edge.source.port) is None:
-                problem = True
-                yield _unknown_port(net.name, source, edge.source.port, "output")
-        if target.spec is not None and target.params is not None:
-            if target.input_port(edge.target.port) is None:
-                problem = True
-                yield _unknown_port(net.name, target, edge.target.port, "input")
+        if source.params is not None and source.output_port(edge.source.port) is None:
+            problem = True
+            yield _unknown_port(net.name, source, edge.source.port, "output")
+        if target.params is not None and target.input_port(edge.target.port) is None:
+            problem = True
+            yield _unknown_port(net.name, target, edge.target.port, "input")
         if problem:
             continue
 
@@ -41,7 +39,10 @@ def check_edges(net: NetworkInfo, elsewhere: dict[str, str]) -> Iterator[Diagnos
                 f"input '{edge.target.port}' already receives '{first}'; it also receives "
                 f"'{edge.source}'; an input takes one edge, so delete one (join tensors "
                 "with nn.Concat or nn.Add)",
-                network=net.name, node=target.id, kind=target.kind, port=edge.target.port,
+                network=net.name,
+                node=target.id,
+                kind=target.kind,
+                port=edge.target.port,
             )
             continue
         net.sources[key] = edge.source
@@ -55,11 +56,18 @@ def _check_kinds(name: str, edge: Edge, source: NodeInfo, target: NodeInfo) -> I
         return
     yield Diagnostic(
         "port-kind-mismatch",
-        f"input '{in_port.name}' takes a {in_port.kind.value} but '{edge.source}' gives a "
-        f"{out_port.kind.value}; wire a {in_port.kind.family} tensor here or insert a node "
-        "that converts it (nn.Flatten, nn.Reshape, gan.Broadcast, gan.OneHot)",
-        network=name, node=target.id, kind=target.kind, port=in_port.name,
+        f"input '{in_port.name}' takes {_a(in_port.kind.value)} but '{edge.source}' gives "
+        f"{_a(out_port.kind.value)}; wire {_a(in_port.kind.family)} tensor here or insert a "
+        "node that converts it (nn.Flatten, nn.Reshape, gan.Broadcast, gan.OneHot)",
+        network=name,
+        node=target.id,
+        kind=target.kind,
+        port=in_port.name,
     )
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def _missing_node(network: str, edge: Edge, node: str, other: str | None) -> Diagnostic:
@@ -79,7 +87,10 @@ def _unknown_port(network: str, info: NodeInfo, port: str, side: str) -> Diagnos
     return Diagnostic(
         "port-unknown",
         f"{info.kind} has no {side} port '{port}' (its {side}s: {names})",
-        network=network, node=info.id, kind=info.kind, port=port,
+        network=network,
+        node=info.id,
+        kind=info.kind,
+        port=port,
     )
 
 
@@ -107,7 +118,9 @@ def check_order(net: NetworkInfo, graph: nx.DiGraph) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "cycle",
                 f"nodes form a cycle ({loop}); a network must flow one way, so remove one edge",
-                network=net.name, node=first.id, kind=first.kind,
+                network=net.name,
+                node=first.id,
+                kind=first.kind,
             )
     acyclic = graph.subgraph(n for n in graph if n not in cyclic)
     net.order = list(nx.topological_sort(acyclic))
@@ -121,7 +134,10 @@ def check_inputs_connected(net: NetworkInfo) -> Iterator[Diagnostic]:
                     "input-unconnected",
                     f"required input '{port.name}' ({port.kind.value}) is not connected; "
                     "draw an edge into it",
-                    network=net.name, node=info.id, kind=info.kind, port=port.name,
+                    network=net.name,
+                    node=info.id,
+                    kind=info.kind,
+                    port=port.name,
                 )
 
 
@@ -145,5 +161,8 @@ def check_outputs(net: NetworkInfo, graph: nx.DiGraph, what: str) -> Iterator[Di
                 "node-unreachable",
                 "this node's result reaches no output, so it is never computed; connect it or "
                 "delete it",
-                severity=Severity.WARNING, network=net.name, node=info.id, kind=info.kind,
+                severity=Severity.WARNING,
+                network=net.name,
+                node=info.id,
+                kind=info.kind,
             )

@@ -30,8 +30,10 @@ MAX_FEATURES = 1 << 20
 
 class NoiseParams(Params):
     dim: int = Field(100, ge=1, le=MAX_FEATURES, description="Number of noise variables.")
-    distribution: Literal["normal", "uniform"] = Field(
-        "normal", description="normal: N(0, 1); uniform: U(-1, 1)."
+    distribution: Literal["normal", "uniform", "unit_uniform"] = Field(
+        "normal",
+        description="normal: N(0, 1); uniform: U(-1, 1); unit_uniform: U(0, 1), the unit "
+        "hypercube of the conditional GAN paper.",
     )
 
 

@@ -1,0 +1,68 @@
+"""Small layers for conditioning a GAN, used by the `gan` pack's node kinds.
+
+Each class imports only torch, so code export can copy this file verbatim into a project.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - the name every torch reader expects
+from torch import nn
+
+
+class OneHot(nn.Module):
+    """Class indices to one-hot float vectors."""
+
+    def __init__(self, n_classes: int) -> None:
+        super().__init__()
+        self.n_classes = n_classes
+
+    def forward(self, labels: torch.Tensor) -> torch.Tensor:
+        # (N,) int64 -> (N, n_classes) float
+        return F.one_hot(labels, self.n_classes).float()
+
+    def extra_repr(self) -> str:
+        return f"n_classes={self.n_classes}"
+
+
+class Broadcast(nn.Module):
+    """Tile a vector over every pixel of a height x width grid.
+
+    When `like` is given, the grid takes its size; otherwise the size set at construction.
+    """
+
+    def __init__(self, height: int, width: int) -> None:
+        super().__init__()
+        self.height = height
+        self.width = width
+
+    def forward(self, x: torch.Tensor, like: torch.Tensor | None = None) -> torch.Tensor:
+        height, width = (self.height, self.width) if like is None else like.shape[2:]
+        # (N, D) -> (N, D, 1, 1) -> (N, D, H, W); expand makes a view, not copies.
+        return x[:, :, None, None].expand(-1, -1, height, width)
+
+    def extra_repr(self) -> str:
+        return f"height={self.height}, width={self.width}"
+
+
+class ConditioningAugmentation(nn.Module):
+    """StackGAN's conditioning augmentation (Zhang et al. 2017).
+
+    A linear map of the text embedding gives the mean and log-variance of a Gaussian; the
+    condition is one sample from it, drawn with the reparameterisation trick so gradients
+    reach both. It samples in eval mode too. Returns (c, mu, logvar); the training recipe
+    adds the KL divergence from N(0, I), computed from mu and logvar, to the generator loss.
+    """
+
+    def __init__(self, in_features: int, dim: int, activation: str = "relu") -> None:
+        super().__init__()
+        self.fc = nn.Linear(in_features, 2 * dim)
+        # The PyTorch reference applies ReLU here, the TensorFlow one leaky ReLU (0.2).
+        self.activation = nn.ReLU() if activation == "relu" else nn.LeakyReLU(0.2)
+
+    def forward(self, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        # (N, T) -> (N, 2*dim) -> mu (N, dim), logvar (N, dim)
+        mu, logvar = self.activation(self.fc(t)).chunk(2, dim=1)
+        std = torch.exp(0.5 * logvar)
+        c = mu + std * torch.randn_like(std)
+        return c, mu, logvar
