@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 from graphgan.errors import UnknownNameError
@@ -20,12 +20,15 @@ class TemplateInfo:
 
 
 def templates_dir() -> Path:
-    """Where the shipped files live: installed package data, or the repository's templates/."""
-    try:
-        shipped = Path(str(resources.files("graphgan._templates")))
-    except ModuleNotFoundError:
-        shipped = Path(__file__).resolve().parent.parent / "templates"
-    return shipped
+    """Where the shipped files live: installed package data, or the repository's templates/.
+
+    `graphgan._templates` is a namespace package (the folder holds data, not code), so its
+    location comes from its import spec rather than a `__file__`.
+    """
+    spec = find_spec("graphgan._templates")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "templates"
 
 
 def graph_dir() -> Path:
