@@ -193,7 +193,7 @@ class DatasetSpec:
 
     `load(options)` returns a map-style `torch.utils.data.Dataset` whose items are dicts with
     some of the fields: "image" and "condition" (float, C x H x W), "label" (int64 scalar),
-    "tokens" (int64, L), "caption" (str), "attributes" (int64, K).
+    "label_map" (int64, H x W), "tokens" (int64, L), "caption" (str), "attributes" (int64, K).
     """
 
     name: str
