@@ -106,3 +106,35 @@ class ConvDiscriminator(nn.Module):
         h = F.leaky_relu(self.conv1(x), 0.2)
         h = F.leaky_relu(self.bn2(self.conv2(h)), 0.2)
         return self.fc(torch.flatten(h, 1))  # (N, C, H, W) -> (N, C*H*W) -> (N, 1)
+
+
+class _Maxout(nn.Module):
+    def __init__(self, in_features: int, out_features: int, pieces: int) -> None:
+        super().__init__()
+        self.out_features, self.pieces = out_features, pieces
+        self.linear = nn.Linear(in_features, out_features * pieces)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # (N, out * pieces) -> (N, out, pieces) -> (N, out)
+        return self.linear(x).unflatten(1, (self.out_features, self.pieces)).amax(dim=2)
+
+
+class CganDiscriminator(nn.Module):
+    """The conditional GAN paper's maxout discriminator, as `cgan.json` draws it."""
+
+    def __init__(self, n_classes: int = 10, image_size: int = 28) -> None:
+        super().__init__()
+        self.n_classes = n_classes
+        self.d_maxout_x = _Maxout(image_size * image_size, 240, 5)
+        self.d_drop_x = nn.Dropout(0.5)
+        self.d_maxout_y = _Maxout(n_classes, 50, 5)
+        self.d_drop_y = nn.Dropout(0.5)
+        self.d_maxout_joint = _Maxout(290, 240, 4)
+        self.d_drop_joint = nn.Dropout(0.5)
+        self.d_fc_out = nn.Linear(240, 1)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        h_x = self.d_drop_x(self.d_maxout_x(torch.flatten(x, 1)))
+        h_y = self.d_drop_y(self.d_maxout_y(F.one_hot(y, self.n_classes).float()))
+        h = torch.cat([h_x, h_y], dim=1)  # (N, 240) + (N, 50) -> (N, 290)
+        return self.d_fc_out(self.d_drop_joint(self.d_maxout_joint(h)))

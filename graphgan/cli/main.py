@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from graphgan.cli import graph_commands
+from graphgan.cli import graph_commands, train_commands
 from graphgan.errors import DocumentError, GraphganError, GraphInvalidError, UnknownNameError
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     graph_commands.register(commands)
+    train_commands.register(commands)
     return parser
 
 

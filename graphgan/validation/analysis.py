@@ -24,6 +24,7 @@ from graphgan.validation.blocks import BlockSpec
 from graphgan.validation.model import Analysis, NetworkInfo, NodeInfo
 from graphgan.validation.params import resolve_params
 from graphgan.validation.shapes import infer_shapes
+from graphgan.validation.training import check_training
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class _Analyser:
             networks[name] = info
         if not self.graph.networks:
             self.report.add(Diagnostic("network-missing", "the graph has no networks; add one"))
+        self.report.extend(check_training(self.graph, networks))
         return Analysis(self.graph, self.report, networks)
 
     def _check_variables(self) -> Iterable[Diagnostic]:

@@ -61,7 +61,8 @@ class NetworkInfo:
 
     @property
     def input_nodes(self) -> list[NodeInfo]:
-        return [self.nodes[n] for n in self.order if self.nodes[n].role == "input"]
+        """Input nodes in document order: the order of the compiled module's arguments."""
+        return [info for info in self.nodes.values() if info.role == "input"]
 
     @property
     def output_nodes(self) -> list[NodeInfo]:

@@ -1,0 +1,1 @@
+"""Training: recipes, losses, the loop, and the run folder it writes."""

@@ -1,0 +1,130 @@
+"""Drawing from a trained run: `graphgan sample` loads a run's generator and its weights."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - the conventional name
+from torch import Tensor
+
+from graphgan.compiler import compile_network
+from graphgan.errors import GraphganError
+from graphgan.graph import load
+from graphgan.graph.training import TrainingSpec, training_spec
+from graphgan.training.checkpoints import load_checkpoint
+from graphgan.training.context import Networks
+from graphgan.training.data import data_options, open_dataset
+from graphgan.training.runs import RunPaths
+from graphgan.training.sampling import draw, fixed_context, needs_data
+from graphgan.validation import analyse
+
+
+class SampleError(GraphganError, ValueError):
+    code = "sample-invalid"
+
+
+@dataclass(frozen=True)
+class TrainedRun:
+    """A run's networks with its latest weights, ready to draw from."""
+
+    spec: TrainingSpec
+    networks: Networks
+    step: int
+    paths: RunPaths
+    data: str
+
+
+def open_run(run_dir: Path, device: torch.device) -> TrainedRun:
+    paths = RunPaths(Path(run_dir))
+    if not paths.graph.is_file():
+        raise SampleError(f"{run_dir} is not a run folder (it has no {paths.graph.name})")
+    graph = load(paths.graph)
+    analysis = analyse(graph)
+    checkpoint = load_checkpoint(paths.root)
+    modules = {}
+    for name in analysis.networks:
+        module = compile_network(analysis, name, device=device, torch_compile="off")
+        module.load_state_dict(checkpoint.weights[name])
+        modules[name] = module.eval()
+    spec = training_spec(graph)
+    config = json.loads(paths.config.read_text(encoding="utf-8"))
+    networks = Networks(modules, analysis.networks, spec.inputs)
+    return TrainedRun(spec, networks, checkpoint.step, paths, str(config.get("data", "")))
+
+
+def input_overrides(
+    run: TrainedRun, count: int, label: int | None, codes: Mapping[str, str]
+) -> dict[str, Tensor]:
+    """Tensors for `--label K` and `--code NAME=VALUE`, checked against the graph."""
+    values: dict[str, Tensor] = {}
+    generator_inputs = {node_id: run.networks.node(node_id) for node_id in run.spec.inputs}
+    if label is not None:
+        labels = [n for n in generator_inputs.values() if n.kind == "io.ClassLabel"]
+        if not labels:
+            raise SampleError("--label: this graph's generator takes no class label")
+        for node in labels:
+            classes = getattr(node.params, "n_classes", 0)
+            if not 0 <= label < classes:
+                raise SampleError(f"--label {label}: '{node.id}' has classes 0 to {classes - 1}")
+            values[node.id] = torch.full((count,), label, dtype=torch.long)
+    for name, text in codes.items():
+        code = generator_inputs.get(name)
+        if code is None or code.kind != "io.LatentCode":
+            codes_here = [n.id for n in generator_inputs.values() if n.kind == "io.LatentCode"]
+            raise SampleError(f"--code {name}: no latent code input of that id ({codes_here})")
+        values[name] = _code_value(code.params, text, count, name)
+    return values
+
+
+def _code_value(params: Any, text: str, count: int, name: str) -> Tensor:
+    try:
+        numbers = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise SampleError(f"--code {name}={text}: expected a number or a comma list") from None
+    if params.distribution == "categorical":
+        index = int(numbers[0])
+        if not 0 <= index < params.dim:
+            raise SampleError(f"--code {name}={text}: categories run 0 to {params.dim - 1}")
+        return F.one_hot(torch.full((count,), index), params.dim).float()
+    if len(numbers) not in (1, params.dim):
+        raise SampleError(f"--code {name}: give 1 or {params.dim} values, got {len(numbers)}")
+    return torch.tensor(numbers).expand(count, params.dim).clone()
+
+
+def sample_images(
+    run: TrainedRun,
+    count: int,
+    device: torch.device,
+    seed: int = 0,
+    label: int | None = None,
+    codes: Mapping[str, str] | None = None,
+) -> Tensor:
+    """`count` images from the run's last-phase generator, in the data's value range."""
+    dataset = None
+    if needs_data(run.spec):
+        options = data_options(run.spec.data, seed, split="test")
+        _, dataset = open_dataset(run.data or run.spec.data.dataset, options)
+    overrides = input_overrides(run, count, label, codes or {})
+    use_rows = label is None and not codes
+    ctx = fixed_context(
+        run.spec,
+        run.networks,
+        dataset,
+        device,
+        seed,
+        overrides,
+        count=None if use_rows and count == _grid_count(run) else count,
+    )
+    return draw(run.networks, run.spec.phases[-1], ctx)
+
+
+def _grid_count(run: TrainedRun) -> int:
+    from graphgan.training.sampling import sample_layout
+
+    rows, cols = sample_layout(run.spec, run.networks)
+    return rows * cols

@@ -1,0 +1,120 @@
+"""The training loop: finite steps, the right weights move, seeds, resume, stops, failures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from graphgan.graph.files import graph_from_data
+from graphgan.training import losses
+from graphgan.training.checkpoints import load_checkpoint
+from graphgan.training.loop import NonFiniteLossError, TrainOptions, resume, train
+from graphgan.training.runs import RunPaths, read_status
+from graphgan.training.sinks import MetricSink, read_metrics
+from tests.training.gan import tiny_gan, tiny_gan_data
+
+
+def options(tmp_path: Path, name: str = "run", **extra: Any) -> TrainOptions:
+    return TrainOptions(out=tmp_path / name, progress=False, **extra)
+
+
+def losses_of(run_dir: Path) -> list[dict[str, float]]:
+    keep = ("step", "d_loss", "g_loss")
+    return [{k: m[k] for k in keep} for m in read_metrics(RunPaths(run_dir).metrics)]
+
+
+def test_a_run_writes_everything_a_user_needs(tmp_path: Path) -> None:
+    result = train(tiny_gan(), options(tmp_path))
+    paths = RunPaths(result.run_dir)
+    assert (result.status, result.step) == ("finished", 12)
+    for path in (paths.graph, paths.config, paths.manifest, paths.metrics):
+        assert path.is_file(), path
+    assert sorted(p.name for p in paths.samples.glob("step-*.png")) == [
+        "step-00000006.png",
+        "step-00000012.png",
+    ]
+    metrics = read_metrics(paths.metrics)
+    assert [m["step"] for m in metrics] == list(range(1, 13))
+    assert {"d_loss", "g_loss", "step_time", "lr/d", "lr/g"} <= set(metrics[-1])
+    assert all(torch.isfinite(torch.tensor(m["d_loss"])) for m in metrics)
+    assert read_status(paths).state == "finished"
+    manifest = json.loads(paths.manifest.read_text())
+    assert manifest["seed"] == 0 and manifest["dataset"] == "digits"
+    assert len(manifest["dataset_fingerprint"]) == 16
+
+
+def test_each_update_moves_only_its_networks(tmp_path: Path) -> None:
+    start = train(tiny_gan(steps=0), options(tmp_path, "zero"))
+    before = load_checkpoint(start.run_dir).weights
+    data = tiny_gan_data()
+    data["variables"]["steps"]["value"] = 1
+    data["training"]["phases"][0]["optimizers"] = ["g"]  # generator only: D must not move
+    after = load_checkpoint(train(graph_from_data(data), options(tmp_path, "one")).run_dir).weights
+    for name, tensor in before["generator"].items():
+        assert not torch.equal(tensor, after["generator"][name]), name
+    for name, tensor in before["discriminator"].items():
+        assert torch.equal(tensor, after["discriminator"][name]), name
+
+
+def test_same_seed_same_losses_other_seed_other_losses(tmp_path: Path) -> None:
+    first = losses_of(train(tiny_gan(), options(tmp_path, "a")).run_dir)
+    again = losses_of(train(tiny_gan(), options(tmp_path, "b")).run_dir)
+    other = losses_of(train(tiny_gan(), options(tmp_path, "c", seed=1)).run_dir)
+    assert first == again
+    assert first != other
+
+
+def test_stopped_and_resumed_equals_uninterrupted(tmp_path: Path) -> None:
+    whole = losses_of(train(tiny_gan(), options(tmp_path, "whole")).run_dir)
+    stopped = train(tiny_gan(), options(tmp_path, "parts", stop=lambda step: step == 7))
+    assert (stopped.status, stopped.step) == ("interrupted", 7)
+    assert load_checkpoint(stopped.run_dir).step == 7
+    resumed = resume(stopped.run_dir, TrainOptions(progress=False))
+    assert (resumed.status, resumed.step) == ("finished", 12)
+    assert losses_of(resumed.run_dir) == whole
+
+
+class _InterruptAt(MetricSink):
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def log(self, step: int, metrics: Any) -> None:
+        if step == self.step:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_writes_a_checkpoint_and_exits_cleanly(tmp_path: Path) -> None:
+    result = train(tiny_gan(), options(tmp_path, sinks=[_InterruptAt(3)]))
+    assert (result.status, result.step) == ("interrupted", 3)
+    assert load_checkpoint(result.run_dir).step == 3
+    assert "resume" in read_status(RunPaths(result.run_dir)).message
+
+
+def test_non_finite_loss_stops_naming_term_and_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"n": 0}
+    real_g_loss = losses.g_loss
+
+    def poisoned(variant: str, fake: torch.Tensor) -> torch.Tensor:
+        calls["n"] += 1
+        value = real_g_loss(variant, fake)
+        return value * float("nan") if calls["n"] >= 7 else value
+
+    monkeypatch.setattr(losses, "g_loss", poisoned)
+    with pytest.raises(NonFiniteLossError, match="loss term 'g_adversarial' became nan at step 7"):
+        train(tiny_gan(), options(tmp_path))
+    paths = RunPaths(tmp_path / "run")
+    assert load_checkpoint(paths.root).step == 5  # the last good one
+    assert read_status(paths).state == "failed"
+
+
+def test_missing_dataset_is_an_error_naming_it(tmp_path: Path) -> None:
+    from graphgan.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError, match="no dataset or folder 'mnsit'"):
+        train(tiny_gan(), options(tmp_path, data="mnsit"))
