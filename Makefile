@@ -2,7 +2,7 @@
 PYTHON ?= python3
 TORCH_PIN = torch==2.13.0
 
-.PHONY: install install-dev lint typecheck unit test bench demo
+.PHONY: install install-dev lint typecheck unit test bench bench-gpu demo
 
 # The CPU build of torch is pinned first: an unpinned torch pulls a multi-GB CUDA build.
 install:
@@ -25,9 +25,16 @@ unit:
 
 test: lint typecheck unit
 
+# The long checks: figures against hand-written references, then the tests marked slow.
 bench:
 	$(PYTHON) bench/validation_speed.py
 	$(PYTHON) bench/compiled_vs_handwritten.py
+	$(PYTHON) bench/training_step.py
+	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -m slow -q || test $$? -eq 5  # 5: none marked yet
+
+# On a CUDA machine: images per second and peak memory per template (under 5 minutes).
+bench-gpu:
+	$(PYTHON) bench/gpu_training.py
 
 demo: install
-	graphgan summary cgan
+	graphgan train cgan --preset demo --out runs/quickstart

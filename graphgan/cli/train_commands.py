@@ -20,6 +20,19 @@ def register(commands: Any) -> None:
     train.add_argument("--seed", type=int, default=0, help="seed for weights, data and noise")
     train.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
     train.add_argument(
+        "--precision",
+        choices=["auto", "fp32", "bf16"],
+        default="auto",
+        help="bf16 autocast; auto: on for CUDA, fp32 elsewhere",
+    )
+    train.add_argument(
+        "--compile",
+        choices=["auto", "on", "off"],
+        default="auto",
+        dest="torch_compile",
+        help="torch.compile the networks; auto: on for CUDA, off on CPU (slow to start, no gain)",
+    )
+    train.add_argument(
         "--resume",
         action="store_true",
         help="continue the run in --out (or DOCUMENT, if it is a run folder)",
@@ -64,6 +77,8 @@ def run_train(args: argparse.Namespace) -> int:
         seed=args.seed,
         device=args.device,
         data=args.data,
+        precision=args.precision,
+        torch_compile=args.torch_compile,
         progress=not args.no_progress,
     )
     if args.resume:

@@ -6,7 +6,7 @@ the discriminator's update and the generator's update share one generator forwar
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,9 +37,15 @@ class Networks:
     infos: dict[str, NetworkInfo]
     inputs: Mapping[str, str]  # generator-side input node -> source
     owner: dict[str, str] = field(default_factory=dict)  # node id -> network
+    # What forward passes call: `torch.compile`d wrappers where the run asked for them. The
+    # plain modules stay the owners of the weights (checkpoints, optimisers, train/eval).
+    runners: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    # bf16 autocast on this device type ("cuda", "cpu"), or None for full fp32.
+    autocast: str | None = None
 
     def __post_init__(self) -> None:
         self.owner = {node: name for name, info in self.infos.items() for node in info.nodes}
+        self.runners = {**self.modules, **self.runners}
 
     def node(self, node_id: str) -> NodeInfo:
         return self.infos[self.owner[node_id]].nodes[node_id]
@@ -48,10 +54,17 @@ class Networks:
         """Run a network on tensors given by input node id; outputs by output node id."""
         info = self.infos[network]
         args = [inputs[node.id] for node in info.input_nodes]
-        result = self.modules[network](*args)
-        if isinstance(result, dict):
-            return result
-        return {info.output_nodes[0].id: result}
+        if self.autocast is None:
+            result = self.runners[network](*args)
+        else:
+            with torch.autocast(self.autocast, dtype=torch.bfloat16):
+                result = self.runners[network](*args)
+        if not isinstance(result, dict):
+            result = {info.output_nodes[0].id: result}
+        if self.autocast is not None:
+            # Losses, penalties and sample grids are computed in fp32 whatever ran inside.
+            result = {k: v.float() if v.is_floating_point() else v for k, v in result.items()}
+        return result
 
 
 def sample_input(

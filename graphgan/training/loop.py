@@ -25,7 +25,7 @@ from graphgan.compiler import compile_network
 from graphgan.errors import GraphganError, GraphInvalidError
 from graphgan.graph import Graph, dumps, load
 from graphgan.graph.training import TrainingSpec, training_spec, with_total_steps
-from graphgan.training import distributed
+from graphgan.training import acceleration, distributed
 from graphgan.training.checkpoints import apply_checkpoint, load_checkpoint, save_checkpoint
 from graphgan.training.context import Networks
 from graphgan.training.data import (
@@ -72,8 +72,9 @@ class TrainOptions:
     seed: int = 0
     device: Device = "auto"
     data: str | None = None
-    torch_compile: Literal["auto", "on", "off"] = "auto"
-    precision: Literal["auto", "fp32", "bf16"] = "auto"
+    # auto: torch.compile and bf16 autocast on CUDA, plain fp32 eager elsewhere.
+    torch_compile: acceleration.Switch = "auto"
+    precision: acceleration.Precision = "auto"
     progress: bool = True
     sinks: Sequence[MetricSink] = field(default_factory=tuple)
     # Polled after every step; True stops the run with a checkpoint (a server's stop button).
@@ -137,6 +138,7 @@ class Trainer:
         self.resuming = resuming
         self.rank, self.world = distributed.setup()
         self.device = pick_device(options.device)
+        self.speed = acceleration.resolve(self.device, options.precision, options.torch_compile)
         self.spec = self._training_spec()
         self.total = self.spec.total_steps
 
@@ -153,15 +155,18 @@ class Trainer:
     def _build_networks(self) -> Networks:
         seed_everything(self.options.seed)
         modules: dict[str, nn.Module] = {}
+        runners: dict[str, Any] = {}
         for name in self.analysis.networks:
             module = compile_network(self.analysis, name, device=self.device, torch_compile="off")
             initialise(module, self.spec.init)
             distributed.broadcast_parameters(module)
             modules[name] = module
+            runners[name] = acceleration.prepare(module, name, self.speed)
         if self.world > 1:
             # Same weights everywhere, but each process draws its own noise.
             torch.manual_seed(self.options.seed + 1_000_003 * self.rank)
-        return Networks(modules, self.analysis.networks, self.spec.inputs)
+        infos, inputs = self.analysis.networks, self.spec.inputs
+        return Networks(modules, infos, inputs, runners=runners, autocast=self.speed.autocast)
 
     def _build_optimisation(self, networks: Networks) -> tuple[Optimisation, dict[str, Any]]:
         optimizers, schedulers, covered = {}, {}, {}
@@ -197,6 +202,7 @@ class Trainer:
             "data": data_name,
             "steps": self.total,
             "device": str(self.device),
+            "acceleration": self.speed.describe(),
             "world_size": self.world,
             "training": self.spec.model_dump(mode="json"),
         }
@@ -240,6 +246,16 @@ class Trainer:
             position,
         )
         fixed = fixed_context(self.spec, networks, dataset, self.device, self.options.seed)
+        if self.rank == 0:
+            log.info(
+                "training '%s' for %d steps on %s (%s), data '%s', run folder %s",
+                self.graph.name,
+                self.total,
+                self.device,
+                self.speed.describe(),
+                data_name,
+                paths.root,
+            )
         sink = self._sinks(paths, start)
         state = _Loop(self, paths, networks, optimisation, schedulers, stream, fixed, sink)
         return state.run(start)

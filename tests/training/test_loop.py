@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 
+from graphgan.compiler import compile_network
 from graphgan.graph.files import graph_from_data
 from graphgan.training import losses
 from graphgan.training.checkpoints import load_checkpoint
+from graphgan.training.context import Networks
 from graphgan.training.loop import NonFiniteLossError, TrainOptions, resume, train
 from graphgan.training.runs import RunPaths, read_status
 from graphgan.training.sinks import MetricSink, read_metrics
+from graphgan.validation import analyse
 from tests.training.gan import tiny_gan, tiny_gan_data
 
 
@@ -118,3 +122,25 @@ def test_missing_dataset_is_an_error_naming_it(tmp_path: Path) -> None:
 
     with pytest.raises(UnknownNameError, match="no dataset or folder 'mnsit'"):
         train(tiny_gan(), options(tmp_path, data="mnsit"))
+
+
+def test_bf16_autocast_runs_layers_in_bf16_and_hands_back_fp32(tmp_path: Path) -> None:
+    analysis = analyse(tiny_gan())
+    generator = compile_network(analysis, "generator")
+    networks = Networks({"generator": generator}, analysis.networks, {}, autocast="cpu")
+    seen: list[torch.dtype] = []
+    generator.get_submodule("g_fc").register_forward_hook(lambda m, a, out: seen.append(out.dtype))
+
+    outputs = networks.call("generator", {"g_z": torch.randn(2, 8), "g_y": torch.tensor([1, 2])})
+
+    assert seen == [torch.bfloat16]
+    assert outputs["g_image"].dtype == torch.float32
+    assert all(p.dtype == torch.float32 for p in generator.parameters())
+
+
+def test_a_bf16_run_trains_and_says_so(tmp_path: Path) -> None:
+    result = train(tiny_gan(steps=3), options(tmp_path, precision="bf16", device="cpu"))
+    config = json.loads(RunPaths(result.run_dir).config.read_text())
+    assert config["acceleration"] == "bf16 autocast, eager"
+    assert result.status == "finished"
+    assert all(math.isfinite(m["g_loss"]) for m in read_metrics(RunPaths(result.run_dir).metrics))
