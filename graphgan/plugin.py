@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,14 +26,17 @@ __all__ = [
     "DatasetSpec",
     "Function",
     "Input",
+    "LossTerm",
     "Module",
     "NodeSpec",
     "Pack",
     "Params",
     "Port",
+    "Recipe",
     "ShapeError",
     "TensorKind",
     "TensorSpec",
+    "TermInputs",
     "conv_output_size",
     "declared_size",
     "expect_rank",
@@ -203,6 +206,48 @@ class DatasetSpec:
     needs_root: bool = False
 
 
+class TermInputs(Protocol):
+    """What a loss term can read in one training step."""
+
+    @property
+    def device(self) -> Any:
+        """The run's `torch.device`."""
+
+    def value(self, ref: str) -> Any:
+        """The tensor at a node id (`"g_image"`) or a data source (`"data:image"`)."""
+
+
+@dataclass(frozen=True)
+class LossTerm:
+    """A weighted loss term a document's training section can name, `pack.name`.
+
+    `compute(inputs, args)` returns a scalar tensor; `args` are the term's arguments from the
+    document (typically node ids to read through `inputs.value`). Raise `ValueError` naming
+    a missing or wrong argument; the recipe multiplies the result by the declared weight.
+    """
+
+    name: str
+    description: str
+    compute: Callable[[TermInputs, Mapping[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A training step a phase can name (`"recipe": "pack.name"`) instead of the built-in
+    `adversarial` step, for an algorithm the declarative training section cannot express.
+
+    `step(phase, networks, optimisation, batch, device, step)` runs one step (`step` counts the
+    run's steps from 0, so a schedule survives a resume) and returns its metrics by name. Its arguments are the trainer's own objects, so unlike node kinds a recipe
+    is written against `graphgan.training` too: `graphgan.training.recipe.train_step` is the
+    built-in step to build on, `graphgan.training.context.StepContext` resolves the document's
+    sources, and `phase.recipe_args` holds the phase's settings for the recipe.
+    """
+
+    name: str
+    description: str
+    step: Callable[..., Mapping[str, float]]
+
+
 @dataclass(frozen=True)
 class Pack:
     """A plugin pack: what one installed package adds to graphgan.
@@ -213,6 +258,8 @@ class Pack:
     name: str
     nodes: tuple[NodeSpec[Any], ...] = ()
     datasets: tuple[DatasetSpec, ...] = ()
+    loss_terms: tuple[LossTerm, ...] = ()
+    recipes: tuple[Recipe, ...] = ()
     description: str = ""
 
 

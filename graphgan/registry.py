@@ -18,7 +18,7 @@ from typing import Any
 
 from graphgan.errors import PluginError, UnknownNameError
 from graphgan.graph.document import KIND
-from graphgan.plugin import DatasetSpec, NodeSpec, Pack
+from graphgan.plugin import DatasetSpec, LossTerm, NodeSpec, Pack, Recipe
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,8 @@ class Registry:
 
     nodes: dict[str, NodeSpec[Any]] = field(default_factory=dict)
     datasets: dict[str, DatasetSpec] = field(default_factory=dict)
+    loss_terms: dict[str, LossTerm] = field(default_factory=dict)
+    recipes: dict[str, Recipe] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     packs: dict[str, Pack] = field(default_factory=dict)
     failures: list[PackFailure] = field(default_factory=list)
@@ -68,11 +70,15 @@ class Registry:
                     f"pack {pack.name!r}: dataset {getattr(dataset, 'name', dataset)!r} is not a "
                     "DatasetSpec or is already declared by another pack"
                 )
+        _check_named(pack.loss_terms, LossTerm, pack.name, set(self.loss_terms))
+        _check_named(pack.recipes, Recipe, pack.name, set(self.recipes))
         for spec in pack.nodes:
             self.nodes[spec.kind] = spec
             self.owners[spec.kind] = pack.name
         for dataset in pack.datasets:
             self.datasets[dataset.name] = dataset
+        self.loss_terms.update((loss.name, loss) for loss in pack.loss_terms)
+        self.recipes.update((recipe.name, recipe) for recipe in pack.recipes)
         self.packs[pack.name] = pack
 
     def node(self, kind: str) -> NodeSpec[Any]:
@@ -107,6 +113,24 @@ def _check_spec(spec: object, pack: str) -> None:
             f"pack {pack!r}: kind {spec.kind!r} uses the namespace 'block', which names a "
             "graph's own blocks; choose another namespace"
         )
+
+
+def _check_named(
+    items: tuple[Any, ...], cls: type[LossTerm | Recipe], pack: str, taken: set[str]
+) -> None:
+    """Loss terms and recipes: of the right class, named `pack.name`, each name once."""
+    what = "loss term" if cls is LossTerm else "recipe"
+    for item in items:
+        if not isinstance(item, cls):
+            raise PluginError(f"pack {pack!r}: {item!r} is not a graphgan.plugin.{cls.__name__}")
+        if not item.name.startswith(f"{pack}."):
+            raise PluginError(
+                f"pack {pack!r}: {what} {item.name!r} must be named in the pack's namespace, "
+                f"e.g. '{pack}.{item.name.rpartition('.')[2]}'"
+            )
+        if item.name in taken:
+            raise PluginError(f"pack {pack!r}: {what} {item.name!r} is declared twice")
+        taken.add(item.name)
 
 
 def load_entry_point(entry: EntryPoint) -> Pack:

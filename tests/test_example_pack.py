@@ -201,3 +201,96 @@ def test_installed_pack_is_discovered_and_runs(installed_example: Path) -> None:
     assert result["kinds"] == ["example.MinibatchStdDev", "example.Swish"]
     assert "example" not in result["failed"]
     assert result["shape"] == [4, 4, 8, 8]
+
+
+class _Tensors:
+    """The step's tensors by id, as a loss term sees them."""
+
+    device = torch.device("cpu")
+
+    def __init__(self, **tensors: torch.Tensor) -> None:
+        self.tensors = tensors
+
+    def value(self, ref: str) -> torch.Tensor:
+        return self.tensors[ref]
+
+
+def test_total_variation_term_is_registered_and_measures_pixel_noise(
+    registry: Registry,
+) -> None:
+    from graphgan.training.losses import term, term_names
+
+    compute = term("example.total_variation", registry)
+    flat_image, noisy = torch.ones(2, 1, 4, 4), torch.ones(2, 1, 4, 4)
+    noisy[:, :, 1, 1] = 0.0  # one dark pixel: 2 of 12 vertical and 2 of 12 horizontal steps
+
+    assert "example.total_variation" in term_names(registry)
+    assert float(compute(_Tensors(g=flat_image), {"output": "g"})) == 0.0
+    assert float(compute(_Tensors(g=noisy), {"output": "g"})) == pytest.approx(2 / 12 + 2 / 12)
+    with pytest.raises(ValueError, match=r"needs args\.output"):
+        compute(_Tensors(), {})
+
+
+def test_a_training_section_naming_a_missing_term_is_a_diagnostic() -> None:
+    from tests.training.gan import tiny_gan_data
+
+    data = tiny_gan_data()
+    data["training"]["phases"][0]["losses"] = [{"term": "perceptaul", "args": {}}]
+    report = analyse(Graph.model_validate(data)).report
+
+    (problem,) = [d for d in report if d.code == "training-invalid"]
+    assert "unknown loss term 'perceptaul'; did you mean 'perceptual'?" in problem.message
+
+
+def test_a_loss_term_outside_the_packs_namespace_is_refused(example: Any) -> None:
+    from graphgan.errors import PluginError
+    from graphgan.plugin import LossTerm, Pack
+
+    stray = LossTerm("tv", "unnamespaced", example.losses.total_variation)
+    expected = r"must be named in the pack's namespace, e\.g\. 'mine\.tv'"
+    with pytest.raises(PluginError, match=expected):
+        Registry().add(Pack(name="mine", loss_terms=(stray,)))
+
+
+def test_installed_pack_adds_a_loss_term_and_a_recipe_to_training(
+    installed_example: Path, tmp_path: Path
+) -> None:
+    from graphgan.graph import save
+    from graphgan.graph.files import graph_from_data
+    from graphgan.training.runs import RunPaths
+    from graphgan.training.sinks import read_metrics
+    from tests.training.gan import tiny_gan_data
+
+    data = tiny_gan_data()
+    data["variables"]["steps"]["value"] = 4
+    phase = data["training"]["phases"][0]
+    phase["recipe"], phase["recipe_args"] = "example.lazy_r1", {"gamma": 1.0, "every": 2}
+    phase["losses"] = [
+        {"term": "example.total_variation", "weight": 0.1, "args": {"output": "g_image"}}
+    ]
+    save(graph_from_data(data), tmp_path / "tiny.json")
+    env = {k: v for k, v in os.environ.items() if k != "GRAPHGAN_PLUGINS"}
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(installed_example), env.get("PYTHONPATH")])
+    )
+    run = tmp_path / "run"
+    command = [sys.executable, "-m", "graphgan", "train", str(tmp_path / "tiny.json")]
+    command += ["--out", str(run), "--no-progress"]
+
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    metrics = read_metrics(RunPaths(run).metrics)
+    assert [("d_r1" in m) for m in metrics] == [False, True, False, True]
+    assert all(m["g_example.total_variation"] >= 0 for m in metrics)
+
+
+def test_a_phase_naming_a_missing_recipe_is_a_diagnostic() -> None:
+    from tests.training.gan import tiny_gan_data
+
+    data = tiny_gan_data()
+    data["training"]["phases"][0]["recipe"] = "adversrial"
+    report = analyse(Graph.model_validate(data)).report
+
+    (problem,) = [d for d in report if d.code == "training-invalid"]
+    assert "unknown recipe 'adversrial'; did you mean 'adversarial'?" in problem.message

@@ -27,6 +27,11 @@ from graphgan.graph.expressions import evaluate, is_expression
 SAMPLE = "sample"
 DATA = "data:"
 
+# The loss terms graphgan.training.losses implements, and the steps graphgan.training.recipe
+# implements; plugin packs add namespaced ones of each.
+BUILT_IN_TERMS = ("info_categorical", "info_continuous", "kl", "l1", "l2", "perceptual")
+BUILT_IN_RECIPES = ("adversarial",)
+
 
 class DataSpec(Strict):
     """Which dataset feeds the run and how its images are prepared."""
@@ -97,6 +102,13 @@ class PhaseSpec(Strict):
 
     name: str = "main"
     steps: int = Field(ge=0)
+    recipe: str = Field(
+        "adversarial",
+        description="The training step: adversarial (built in) or a plugin pack's recipe.",
+    )
+    recipe_args: dict[str, Any] = Field(
+        default_factory=dict, description="Settings for a plugin recipe."
+    )
     generator: str
     output: str = Field(description="The generator output node that holds the images.")
     adversarial: AdversarialSpec | None = None

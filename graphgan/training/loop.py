@@ -38,7 +38,7 @@ from graphgan.training.data import (
 )
 from graphgan.training.grids import save_grid
 from graphgan.training.optim import build_optimizer, build_scheduler, initialise, parameters_of
-from graphgan.training.recipe import Optimisation, train_step
+from graphgan.training.recipe import Optimisation, recipe_step
 from graphgan.training.runs import (
     RunPaths,
     make_manifest,
@@ -48,7 +48,13 @@ from graphgan.training.runs import (
     write_status,
 )
 from graphgan.training.sampling import draw, fixed_context, sample_layout
-from graphgan.training.sinks import FanOut, JsonlSink, MetricSink, ProgressSink
+from graphgan.training.sinks import (
+    FanOut,
+    JsonlSink,
+    MetricSink,
+    ProgressSink,
+    make_tensorboard_sink,
+)
 from graphgan.validation import analyse
 
 log = logging.getLogger(__name__)
@@ -222,6 +228,9 @@ class Trainer:
         sinks: list[MetricSink] = [JsonlSink(paths.metrics, resume_from=start)]
         if self.options.progress:
             sinks.append(ProgressSink(self.total, start))
+        tensorboard = make_tensorboard_sink(paths.root / "tensorboard")
+        if tensorboard is not None:
+            sinks.append(tensorboard)
         return FanOut([*sinks, *self.options.sinks])
 
     # The run -----------------------------------------------------------------------------
@@ -337,7 +346,9 @@ class _Loop:
         began = time.perf_counter()
         batch = to_device(next(self.stream), self.trainer.device)
         fetched = time.perf_counter()
-        metrics = train_step(phase, self.networks, self.optimisation, batch, self.trainer.device)
+        run_recipe = recipe_step(phase.recipe)
+        device = self.trainer.device
+        metrics = dict(run_recipe(phase, self.networks, self.optimisation, batch, device, step))
         metrics["step_time"] = time.perf_counter() - fetched
         metrics["data_time"] = fetched - began
         for name, value in metrics.items():

@@ -1,7 +1,8 @@
 """Loss terms: the adversarial variants and the weighted terms a document can add.
 
-A term is a function of the step's tensors and its args; plugin packs may register more by
-name. Every term returns a scalar tensor; the recipe multiplies it by the declared weight.
+A term is a function of the step's tensors and its args; plugin packs register more as
+`graphgan.plugin.LossTerm`s, named in their namespace. Every term returns a scalar tensor;
+the recipe multiplies it by the declared weight.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import torch.nn.functional as F  # noqa: N812 - the conventional name
 from torch import Tensor
 
 from graphgan.errors import GraphganError
+from graphgan.graph.training import BUILT_IN_TERMS
+from graphgan.registry import Registry, default_registry
 
 if TYPE_CHECKING:
     from graphgan.training.context import StepContext
@@ -135,7 +138,17 @@ TERMS: dict[str, Term] = {
 }
 
 
-def term(name: str) -> Term:
-    if name not in TERMS:
-        raise LossError(f"unknown loss term '{name}'; known terms: {', '.join(sorted(TERMS))}")
-    return TERMS[name]
+def term(name: str, registry: Registry | None = None) -> Term:
+    """A built-in term, or one a plugin pack registers (`pack.name`)."""
+    if name in TERMS:
+        return TERMS[name]
+    plugged = (registry or default_registry()).loss_terms.get(name)
+    if plugged is None:
+        known = ", ".join(term_names(registry))
+        raise LossError(f"unknown loss term '{name}'; known terms: {known}")
+    return plugged.compute
+
+
+def term_names(registry: Registry | None = None) -> list[str]:
+    """Every loss term a training section may name: built-in, then from plugin packs."""
+    return [*BUILT_IN_TERMS, *sorted((registry or default_registry()).loss_terms)]

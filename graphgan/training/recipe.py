@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
+from graphgan.errors import GraphganError
 from graphgan.graph.training import AdversarialSpec, LossSpec, PhaseSpec
+from graphgan.registry import Registry, default_registry
 from graphgan.training import losses
 from graphgan.training.context import Networks, SourceError, StepContext
 
@@ -63,8 +65,13 @@ def train_step(
     optimisation: Optimisation,
     batch: Mapping[str, object],
     device: torch.device,
+    step: int = 0,
 ) -> dict[str, float]:
-    """One step of `phase`: the discriminator's updates, then the generator's."""
+    """One step of `phase`: the discriminator's updates, then the generator's.
+
+    `step` (the run's step index, from 0) is part of every recipe's signature; this one needs
+    no schedule of its own, so it reads none.
+    """
     d_side, g_side = split_optimizers(phase, optimisation)
     trained = trained_networks(phase.optimizers, optimisation)
     frozen = set(networks.modules) - trained
@@ -92,6 +99,18 @@ def train_step(
         optimisation.step(g_side, loss_g)
         metrics["g_loss"] = float(loss_g.detach())
     return metrics
+
+
+def recipe_step(name: str, registry: Registry | None = None) -> Callable[..., Mapping[str, float]]:
+    """The step function a phase's `recipe` names: the built-in one or a plugin pack's."""
+    if name == "adversarial":
+        return train_step
+    recipe = (registry or default_registry()).recipes.get(name)
+    if recipe is None:
+        raise GraphganError(
+            f"unknown recipe '{name}'; is the plugin pack that provides it installed?"
+        )
+    return recipe.step
 
 
 def discriminator_loss(

@@ -76,7 +76,7 @@ class _Analyser:
             networks[name] = info
         if not self.graph.networks:
             self.report.add(Diagnostic("network-missing", "the graph has no networks; add one"))
-        self.report.extend(check_training(self.graph, networks))
+        self.report.extend(check_training(self.graph, networks, self.registry))
         return Analysis(self.graph, self.report, networks)
 
     def _check_variables(self) -> Iterable[Diagnostic]:

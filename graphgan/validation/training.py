@@ -6,19 +6,30 @@ discriminator input, and every name must exist; problems are diagnostics like an
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 
 from graphgan.diagnostics import Diagnostic
 from graphgan.errors import GraphInvalidError
 from graphgan.graph.document import Graph
-from graphgan.graph.training import DATA, SAMPLE, TrainingSpec, training_spec
+from graphgan.graph.training import (
+    BUILT_IN_RECIPES,
+    BUILT_IN_TERMS,
+    DATA,
+    SAMPLE,
+    TrainingSpec,
+    training_spec,
+)
+from graphgan.registry import Registry
 from graphgan.validation.model import NetworkInfo
 
 # Input kinds the trainer can sample by itself.
 SAMPLED_KINDS = {"io.Noise", "io.LatentCode", "io.ClassLabel"}
 
 
-def check_training(graph: Graph, networks: Mapping[str, NetworkInfo]) -> list[Diagnostic]:
+def check_training(
+    graph: Graph, networks: Mapping[str, NetworkInfo], registry: Registry
+) -> list[Diagnostic]:
     """Every problem in the training section, or none when the graph has no such section."""
     if graph.training is None:
         return []
@@ -26,13 +37,17 @@ def check_training(graph: Graph, networks: Mapping[str, NetworkInfo]) -> list[Di
         spec = training_spec(graph)
     except GraphInvalidError as error:
         return list(error.report)
-    return list(_Checker(spec, networks).run())
+    return list(_Checker(spec, networks, registry).run())
 
 
 class _Checker:
-    def __init__(self, spec: TrainingSpec, networks: Mapping[str, NetworkInfo]) -> None:
+    def __init__(
+        self, spec: TrainingSpec, networks: Mapping[str, NetworkInfo], registry: Registry
+    ) -> None:
         self.spec = spec
         self.networks = networks
+        self.terms = [*BUILT_IN_TERMS, *sorted(registry.loss_terms)]
+        self.recipes = [*BUILT_IN_RECIPES, *sorted(registry.recipes)]
         self.owner = {node: name for name, net in networks.items() for node in net.nodes}
 
     def run(self) -> Iterator[Diagnostic]:
@@ -54,6 +69,9 @@ class _Checker:
                 ):
                     if sources is not None:
                         yield from self._pass(game.discriminator, label, sources, where)
+            for loss in [*phase.losses, *phase.d_losses]:
+                yield from _known("loss term", loss.term, self.terms, where)
+            yield from _known("recipe", phase.recipe, self.recipes, where)
         yield from self._generator_inputs()
 
     def _network_exists(self, name: str, where: str) -> Iterator[Diagnostic]:
@@ -139,6 +157,14 @@ class _Checker:
     def _kind(self, node: str) -> str | None:
         network = self.owner.get(node)
         return self.networks[network].nodes[node].kind if network else None
+
+
+def _known(what: str, name: str, known: list[str], where: str) -> Iterator[Diagnostic]:
+    if name in known:
+        return
+    near = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f"did you mean '{near[0]}'?" if near else f"known: {', '.join(known)}"
+    yield _problem(f"{where}: unknown {what} '{name}'; {hint}")
 
 
 def _problem(message: str) -> Diagnostic:

@@ -5,12 +5,19 @@ graphgan finds `pack` through this package's entry point in the group `graphgan.
 
 from graphgan.plugin import Pack
 
+from graphgan_example.losses import TOTAL_VARIATION
 from graphgan_example.nodes import MinibatchStdDev, Swish
+from graphgan_example.recipes import LAZY_R1
 
 __all__ = ["pack"]
 
 pack = Pack(
     name="example",
-    description="Minibatch standard deviation and Swish: an example of a third-party pack.",
+    description=(
+        "Minibatch standard deviation, Swish, a total-variation loss and a lazy-R1 recipe: an "
+        "example of a third-party pack."
+    ),
     nodes=(MinibatchStdDev(), Swish()),
+    loss_terms=(TOTAL_VARIATION,),
+    recipes=(LAZY_R1,),
 )
