@@ -237,10 +237,11 @@ class Recipe:
     `adversarial` step, for an algorithm the declarative training section cannot express.
 
     `step(phase, networks, optimisation, batch, device, step)` runs one step (`step` counts the
-    run's steps from 0, so a schedule survives a resume) and returns its metrics by name. Its arguments are the trainer's own objects, so unlike node kinds a recipe
-    is written against `graphgan.training` too: `graphgan.training.recipe.train_step` is the
-    built-in step to build on, `graphgan.training.context.StepContext` resolves the document's
-    sources, and `phase.recipe_args` holds the phase's settings for the recipe.
+    run's steps from 0, so a schedule survives a resume) and returns its metrics by name.
+    Its arguments are the trainer's own objects, so unlike node kinds a recipe is written
+    against `graphgan.training` too: `graphgan.training.recipe.train_step` is the built-in
+    step to build on, `graphgan.training.context.StepContext` resolves the document's sources,
+    and `phase.recipe_args` holds the phase's settings for the recipe.
     """
 
     name: str
