@@ -14,7 +14,9 @@ def register(commands: Any) -> None:
     train = commands.add_parser("train", help="train a graph's networks")
     add_document_arguments(train)
     train.add_argument("--data", help="dataset name, LOADER:PATH or a folder (overrides the graph)")
-    train.add_argument("--steps", type=int, help="total training steps")
+    length = train.add_mutually_exclusive_group()
+    length.add_argument("--steps", type=int, help="total training steps")
+    length.add_argument("--epochs", type=int, help="passes over the training data, not steps")
     train.add_argument("--out", type=Path, help="run folder (default: a new one under --runs)")
     train.add_argument("--runs", type=Path, default=Path("runs"), help="where new runs go")
     train.add_argument("--seed", type=int, default=0, help="seed for weights, data and noise")
@@ -74,6 +76,7 @@ def run_train(args: argparse.Namespace) -> int:
         out=args.out,
         runs_root=args.runs,
         steps=args.steps,
+        epochs=args.epochs,
         seed=args.seed,
         device=args.device,
         data=args.data,

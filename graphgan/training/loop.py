@@ -75,6 +75,7 @@ class TrainOptions:
     out: Path | None = None
     runs_root: Path = Path("runs")
     steps: int | None = None
+    epochs: int | None = None  # instead of steps: whole passes over the training data
     seed: int = 0
     device: Device = "auto"
     data: str | None = None
@@ -124,6 +125,8 @@ def resume(run_dir: Path, options: TrainOptions) -> RunResult:
     paths = RunPaths(Path(run_dir))
     if not paths.graph.is_file():
         raise GraphganError(f"{run_dir} is not a run folder (it has no {paths.graph.name})")
+    if options.epochs:
+        raise GraphganError("--epochs sizes a new run; lengthen a resumed run with --steps")
     config = _read_json(paths.config)
     # The seed and data are the run's own; --steps may lengthen or shorten it.
     steps = options.steps or config["steps"]
@@ -188,6 +191,17 @@ class Trainer:
         _, dataset = open_dataset(text, options)
         return text, dataset
 
+    def _set_epochs(self, epochs: int, items: int) -> None:
+        """Make the run `epochs` passes over the data (whole batches, as the stream serves)."""
+        per_epoch = items // self.spec.batch_size
+        if per_epoch == 0:
+            raise GraphganError(
+                f"--epochs: the dataset's {items} items make no whole batch of "
+                f"{self.spec.batch_size}; lower batch_size or use --steps"
+            )
+        self.spec = with_total_steps(self.spec, epochs * per_epoch)
+        self.total = self.spec.total_steps
+
     def _run_folder(self) -> RunPaths:
         if self.options.out is not None:
             root = Path(self.options.out)
@@ -236,9 +250,11 @@ class Trainer:
     # The run -----------------------------------------------------------------------------
 
     def run(self) -> RunResult:
+        data_name, dataset = self._open_data()
+        if self.options.epochs:
+            self._set_epochs(self.options.epochs, len(dataset))
         networks = self._build_networks()
         optimisation, schedulers = self._build_optimisation(networks)
-        data_name, dataset = self._open_data()
         paths = self._run_folder()
         self._write_run_files(paths, data_name, dataset)
 

@@ -11,10 +11,13 @@ import pytest
 import torch
 
 from graphgan.compiler import compile_network
+from graphgan.errors import GraphganError
 from graphgan.graph.files import graph_from_data
+from graphgan.plugin import DataOptions
 from graphgan.training import losses
 from graphgan.training.checkpoints import load_checkpoint
 from graphgan.training.context import Networks
+from graphgan.training.data import open_dataset
 from graphgan.training.loop import NonFiniteLossError, TrainOptions, resume, train
 from graphgan.training.runs import RunPaths, read_status
 from graphgan.training.sinks import MetricSink, read_metrics
@@ -144,3 +147,12 @@ def test_a_bf16_run_trains_and_says_so(tmp_path: Path) -> None:
     assert config["acceleration"] == "bf16 autocast, eager"
     assert result.status == "finished"
     assert all(math.isfinite(m["g_loss"]) for m in read_metrics(RunPaths(result.run_dir).metrics))
+
+
+def test_epochs_count_whole_batches_of_the_training_data(tmp_path: Path) -> None:
+    result = train(tiny_gan(), options(tmp_path, epochs=2))
+    items = len(open_dataset("digits", DataOptions(split="train"))[1])  # type: ignore[arg-type]
+
+    assert result.step == 2 * (items // 16)  # the tiny GAN's batch size is 16
+    with pytest.raises(GraphganError, match="lengthen a resumed run with --steps"):
+        resume(result.run_dir, options(tmp_path, epochs=3))
