@@ -30,6 +30,7 @@ bench:
 	$(PYTHON) bench/validation_speed.py
 	$(PYTHON) bench/compiled_vs_handwritten.py
 	$(PYTHON) bench/training_step.py
+	$(PYTHON) bench/template_quality.py
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -m slow -q || test $$? -eq 5  # 5: none marked yet
 
 # On a CUDA machine: images per second and peak memory per template (under 5 minutes).

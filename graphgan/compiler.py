@@ -120,7 +120,10 @@ def _compile_body(net: NetworkInfo, class_name: str, outputs_as: str) -> fx.Grap
     elif outputs_as == "dict":
         graph.output(results)
     else:
-        graph.output(tuple(results.values()))
+        # A block's callers unpack its outputs in port order: the document order of its
+        # output nodes, not the order they were reached in.
+        ports = [node_id for node_id, info in net.nodes.items() if info.role == "output"]
+        graph.output(tuple(results[node_id] for node_id in ports))
     return fx.GraphModule(root, graph, class_name=class_name)
 
 

@@ -103,3 +103,51 @@ def test_torch_compile_auto_is_off_on_cpu(tiny: Graph) -> None:
     module = compile_network(tiny, "generator", device="cpu")
     assert maybe_torch_compile(module, "auto", "cpu") is module
     assert isinstance(module, torch.fx.GraphModule)
+
+
+TWO_OUTPUT_BLOCK: dict[str, Any] = {
+    "format_version": 1,
+    "name": "two outputs",
+    "blocks": {
+        "split": {
+            # `deep` is listed first but computed last: callers read outputs in this order.
+            "nodes": [
+                {"id": "x", "kind": "io.BlockInput", "params": {"tensor": "vector"}},
+                {"id": "deep", "kind": "io.BlockOutput"},
+                {"id": "fc", "kind": "nn.Linear", "params": {"out_features": 3}},
+                {"id": "shallow", "kind": "io.BlockOutput"},
+            ],
+            "edges": [
+                {"from": "x.x", "to": "fc.x"},
+                {"from": "fc.y", "to": "deep.x"},
+                {"from": "x.x", "to": "shallow.x"},
+            ],
+        }
+    },
+    "networks": {
+        "main": {
+            "role": "generator",
+            "nodes": [
+                {"id": "z", "kind": "io.Noise", "params": {"dim": 5}},
+                {"id": "parts", "kind": "block.split"},
+                {"id": "deep_out", "kind": "io.Output"},
+                {"id": "shallow_out", "kind": "io.Output"},
+            ],
+            "edges": [
+                {"from": "z.z", "to": "parts.x"},
+                {"from": "parts.deep", "to": "deep_out.x"},
+                {"from": "parts.shallow", "to": "shallow_out.x"},
+            ],
+        }
+    },
+}
+
+
+def test_a_blocks_outputs_arrive_at_their_own_ports() -> None:
+    network = compile_network(graph_from_data(TWO_OUTPUT_BLOCK), "main")
+    z = torch.randn(2, 5)
+
+    outputs = network(z)
+
+    assert outputs["deep_out"].shape == (2, 3)
+    assert torch.equal(outputs["shallow_out"], z)

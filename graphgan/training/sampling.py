@@ -91,12 +91,18 @@ def fixed_context(
 
 @torch.no_grad()
 def draw(networks: Networks, phase: PhaseSpec, ctx: StepContext) -> Tensor:
-    """The generator's images for a context, in evaluation mode."""
+    """The generator's images for a context's fixed inputs, in evaluation mode.
+
+    The networks run afresh in a copy of the context, which is left holding only its fixed
+    inputs: every grid shows the current weights, not the first grid's cached outputs.
+    """
+    fresh = StepContext(networks, ctx.batch, ctx.device, ctx.frozen, ctx.batch_size)
+    fresh.values = dict(ctx.values)
     modes = {name: module.training for name, module in networks.modules.items()}
     for module in networks.modules.values():
         module.eval()
     try:
-        return ctx.value(phase.output).float().cpu()
+        return fresh.value(phase.output).float().cpu()
     finally:
         for name, module in networks.modules.items():
             module.train(modes[name])

@@ -156,3 +156,12 @@ def test_epochs_count_whole_batches_of_the_training_data(tmp_path: Path) -> None
     assert result.step == 2 * (items // 16)  # the tiny GAN's batch size is 16
     with pytest.raises(GraphganError, match="lengthen a resumed run with --steps"):
         resume(result.run_dir, options(tmp_path, epochs=3))
+
+
+def test_each_sample_grid_shows_the_weights_of_its_step(tmp_path: Path) -> None:
+    result = train(tiny_gan(), options(tmp_path))
+    samples = RunPaths(result.run_dir).samples
+
+    first, second = (samples / f"step-{s:08d}.png" for s in (6, 12))
+    assert first.read_bytes() != second.read_bytes()
+    assert (samples / "latest.png").read_bytes() == second.read_bytes()
