@@ -70,6 +70,19 @@ def average_gradients(params: Iterable[nn.Parameter]) -> None:
         offset += grad.numel()
 
 
+def broadcast_buffers(modules: Iterable[nn.Module]) -> None:
+    """Give every process rank 0's buffers (batch-norm running statistics), as DDP does.
+
+    Each process normalises with the statistics of its own share of the batch, so without
+    this the running averages, which evaluation mode and samples use, would drift apart.
+    """
+    if not active():
+        return
+    for module in modules:
+        for buffer in module.buffers():
+            dist.broadcast(buffer.data, src=0)
+
+
 def teardown() -> None:
     if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()

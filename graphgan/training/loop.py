@@ -374,6 +374,7 @@ class _Loop:
                     f"'{phase.name}'); the last good checkpoint is kept. Lower the learning "
                     "rate or check the data's value range"
                 )
+        distributed.broadcast_buffers(self.networks.modules.values())
         for name in phase.optimizers:
             self.schedulers[name].step()
         for name, optimizer in self.optimisation.optimizers.items():

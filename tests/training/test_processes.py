@@ -11,11 +11,12 @@ import time
 from pathlib import Path
 
 from graphgan.graph import save
+from graphgan.graph.files import graph_from_data
 from graphgan.training.checkpoints import load_checkpoint
 from graphgan.training.loop import TrainOptions, resume
 from graphgan.training.runs import RunPaths, list_runs, read_status
 from graphgan.training.sinks import read_metrics
-from tests.training.gan import tiny_gan
+from tests.training.gan import tiny_gan, tiny_gan_data
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
 
@@ -23,6 +24,19 @@ ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
 def graph_file(tmp_path: Path, steps: int, **training: object) -> Path:
     path = tmp_path / "tiny.json"
     save(tiny_gan(steps, **training), path)
+    return path
+
+
+def graph_with_batch_norm(tmp_path: Path, steps: int) -> Path:
+    """The tiny GAN with batch norm in its generator: running statistics to keep in step."""
+    data = tiny_gan_data()
+    data["variables"]["steps"]["value"] = steps
+    generator = data["networks"]["generator"]
+    generator["nodes"].append({"id": "g_bn", "kind": "nn.BatchNorm1d"})
+    generator["edges"] = [e for e in generator["edges"] if e["from"] != "g_fc.y"]
+    generator["edges"] += [{"from": "g_fc.y", "to": "g_bn.x"}, {"from": "g_bn.y", "to": "g_tanh.x"}]
+    path = tmp_path / "tiny_bn.json"
+    save(graph_from_data(data), path)
     return path
 
 
@@ -77,7 +91,7 @@ def test_two_processes_under_torchrun_stay_identical(tmp_path: Path) -> None:
         "graphgan",
         "-v",
         "train",
-        str(graph_file(tmp_path, 8)),
+        str(graph_with_batch_norm(tmp_path, 8)),
         "--out",
         str(run_dir),
         "--no-progress",
