@@ -122,8 +122,8 @@ def _compile_body(net: NetworkInfo, class_name: str, outputs_as: str) -> fx.Grap
     else:
         # A block's callers unpack its outputs in port order: the document order of its
         # output nodes, not the order they were reached in.
-        ports = [node_id for node_id, info in net.nodes.items() if info.role == "output"]
-        graph.output(tuple(results[node_id] for node_id in ports))
+        outputs = [node_id for node_id, info in net.nodes.items() if info.role == "output"]
+        graph.output(tuple(results[node_id] for node_id in outputs))
     return fx.GraphModule(root, graph, class_name=class_name)
 
 
