@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+import torch
 
 from graphgan.graph import Graph
 from graphgan.graph.files import graph_from_data
@@ -79,3 +80,15 @@ def nodes_of(data: dict[str, Any], network: str = "generator") -> list[dict[str,
 def edges_of(data: dict[str, Any], network: str = "generator") -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = data["networks"][network]["edges"]
     return edges
+
+
+class StepTensors:
+    """A training step's tensors by node id or data source, as a loss term reads them."""
+
+    device = torch.device("cpu")
+
+    def __init__(self, **tensors: torch.Tensor) -> None:
+        self.tensors = tensors
+
+    def value(self, ref: str) -> torch.Tensor:
+        return self.tensors[ref]

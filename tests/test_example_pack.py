@@ -21,6 +21,7 @@ from graphgan.graph import Graph
 from graphgan.plugin import Function, Module, flat, spatial
 from graphgan.registry import Registry, discover
 from graphgan.validation import analyse
+from tests.conftest import StepTensors
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "plugins" / "graphgan_example"
 
@@ -203,18 +204,6 @@ def test_installed_pack_is_discovered_and_runs(installed_example: Path) -> None:
     assert result["shape"] == [4, 4, 8, 8]
 
 
-class _Tensors:
-    """The step's tensors by id, as a loss term sees them."""
-
-    device = torch.device("cpu")
-
-    def __init__(self, **tensors: torch.Tensor) -> None:
-        self.tensors = tensors
-
-    def value(self, ref: str) -> torch.Tensor:
-        return self.tensors[ref]
-
-
 def test_total_variation_term_is_registered_and_measures_pixel_noise(
     registry: Registry,
 ) -> None:
@@ -225,10 +214,10 @@ def test_total_variation_term_is_registered_and_measures_pixel_noise(
     noisy[:, :, 1, 1] = 0.0  # one dark pixel: 2 of 12 vertical and 2 of 12 horizontal steps
 
     assert "example.total_variation" in term_names(registry)
-    assert float(compute(_Tensors(g=flat_image), {"output": "g"})) == 0.0
-    assert float(compute(_Tensors(g=noisy), {"output": "g"})) == pytest.approx(2 / 12 + 2 / 12)
+    assert float(compute(StepTensors(g=flat_image), {"output": "g"})) == 0.0
+    assert float(compute(StepTensors(g=noisy), {"output": "g"})) == pytest.approx(2 / 12 + 2 / 12)
     with pytest.raises(ValueError, match=r"needs args\.output"):
-        compute(_Tensors(), {})
+        compute(StepTensors(), {})
 
 
 def test_a_training_section_naming_a_missing_term_is_a_diagnostic() -> None:

@@ -11,18 +11,9 @@ from safetensors.torch import save_file
 from graphgan.errors import GraphganError
 from graphgan.training import losses
 from graphgan.training.perceptual import WeightsMissingError, layer_index, vgg_features
+from tests.conftest import StepTensors
 
 RELU2_2 = layer_index("relu2_2")  # the first 4 convolutions: small enough to make in a test
-
-
-class _Tensors:
-    device = torch.device("cpu")
-
-    def __init__(self, **tensors: torch.Tensor) -> None:
-        self.tensors = tensors
-
-    def value(self, ref: str) -> torch.Tensor:
-        return self.tensors[ref]
 
 
 def make_weights(path: Path) -> Path:
@@ -44,11 +35,11 @@ def test_feature_distance_from_a_users_weight_file(tmp_path: Path, suffix: str) 
     real = torch.rand(2, 3, 16, 16) * 2 - 1
     fake = real.clone().requires_grad_(True)
 
-    same = losses.perceptual(_Tensors(fake=fake, real=real), args)  # type: ignore[arg-type]
+    same = losses.perceptual(StepTensors(fake=fake, real=real), args)  # type: ignore[arg-type]
     assert float(same.detach()) == 0.0
 
     moved = (fake + 0.3 * torch.randn_like(fake)).detach().requires_grad_(True)
-    apart = losses.perceptual(_Tensors(fake=moved, real=real), args)  # type: ignore[arg-type]
+    apart = losses.perceptual(StepTensors(fake=moved, real=real), args)  # type: ignore[arg-type]
     apart.backward()
     assert float(apart.detach()) > 0
     assert moved.grad is not None and float(moved.grad.abs().sum()) > 0
@@ -61,7 +52,7 @@ def test_missing_weights_say_where_to_put_them(
     monkeypatch.setenv("HOME", str(tmp_path))
     args = {"output": "fake", "target": "real", "weights": str(tmp_path / "absent.pth")}
     with pytest.raises(WeightsMissingError, match="nothing is downloaded; put them at"):
-        losses.perceptual(_Tensors(), args)  # type: ignore[arg-type]
+        losses.perceptual(StepTensors(), args)  # type: ignore[arg-type]
 
 
 def test_a_file_without_the_layers_asked_for_is_named(tmp_path: Path) -> None:
@@ -69,4 +60,4 @@ def test_a_file_without_the_layers_asked_for_is_named(tmp_path: Path) -> None:
     args = {"output": "fake", "target": "real", "layer": "relu3_1", "weights": str(weights)}
     images = torch.rand(1, 3, 16, 16)
     with pytest.raises(GraphganError, match="lacks VGG19 weights"):
-        losses.perceptual(_Tensors(fake=images, real=images), args)  # type: ignore[arg-type]
+        losses.perceptual(StepTensors(fake=images, real=images), args)  # type: ignore[arg-type]
