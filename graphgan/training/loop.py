@@ -38,6 +38,7 @@ from graphgan.training.data import (
 )
 from graphgan.training.grids import save_grid
 from graphgan.training.optim import build_optimizer, build_scheduler, initialise, parameters_of
+from graphgan.training.plots import plot_losses
 from graphgan.training.recipe import Optimisation, recipe_step
 from graphgan.training.runs import (
     RunPaths,
@@ -54,6 +55,7 @@ from graphgan.training.sinks import (
     MetricSink,
     ProgressSink,
     make_tensorboard_sink,
+    read_metrics,
 )
 from graphgan.validation import analyse
 
@@ -398,6 +400,7 @@ class _Loop:
         path = self.paths.samples / f"step-{step:08d}.png"
         save_grid(images, path, self.spec.data.value_range, nrow=cols)
         save_grid(images, self.paths.samples / "latest.png", self.spec.data.value_range, nrow=cols)
+        plot_losses(read_metrics(self.paths.metrics), self.paths.losses, self.trainer.graph.name)
         self.sink.event("sample", step, path=str(path))
 
     def _checkpoint(self, step: int) -> None:

@@ -64,6 +64,11 @@ class RunPaths:
         return self.root / "metrics.jsonl"
 
     @property
+    def losses(self) -> Path:
+        """The loss curves, redrawn with every sample grid."""
+        return self.root / "losses.png"
+
+    @property
     def samples(self) -> Path:
         return self.root / "samples"
 

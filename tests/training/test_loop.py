@@ -165,3 +165,11 @@ def test_each_sample_grid_shows_the_weights_of_its_step(tmp_path: Path) -> None:
     first, second = (samples / f"step-{s:08d}.png" for s in (6, 12))
     assert first.read_bytes() != second.read_bytes()
     assert (samples / "latest.png").read_bytes() == second.read_bytes()
+
+
+def test_loss_curves_are_drawn_with_the_samples(tmp_path: Path) -> None:
+    from PIL import Image
+
+    result = train(tiny_gan(), options(tmp_path))
+    with Image.open(RunPaths(result.run_dir).losses) as plot:
+        assert plot.format == "PNG" and plot.size == (900, 600)
