@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from graphgan.cli import export_commands, graph_commands, train_commands
+from graphgan.cli import edit_commands, export_commands, graph_commands, train_commands
 from graphgan.errors import DocumentError, GraphganError, GraphInvalidError, UnknownNameError
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     graph_commands.register(commands)
     train_commands.register(commands)
+    edit_commands.register(commands)
     export_commands.register(commands)
     return parser
 

@@ -1,0 +1,130 @@
+"""The open document: the graph the editor shows, its file, its undo history and its analysis.
+
+The graph is the single source of truth. Every change is an undoable `GraphChange` holding the
+graph before and after; the canvases, inspector and panels redraw from the graph whenever it
+changes, and each change is re-validated with `graphgan.validation.analyse`, as the CLI does.
+"""
+
+# Qt and the node editor library name their virtual methods and attributes in camelCase;
+# an override must use the same name, so pep8-naming's rules cannot apply here.
+# ruff: noqa: N802
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from graphgan.editor.labels import Labeller, NodeLabel
+from graphgan.graph import Graph, load, save
+from graphgan.registry import default_registry
+from graphgan.validation import Analysis, analyse
+
+log = logging.getLogger(__name__)
+
+# Qt merges consecutive undo commands that share an id; one id suffices because a command's
+# merge key (which node and param it changes) decides whether two really belong together.
+_MERGEABLE = 1
+
+
+class GraphChange(QUndoCommand):
+    """One undoable edit: the whole graph before and after (unchanged parts are shared)."""
+
+    def __init__(
+        self, document: Document, text: str, after: Graph, merge_key: str | None = None
+    ) -> None:
+        super().__init__(text)
+        self.document = document
+        self.before = document.graph
+        self.after = after
+        self.merge_key = merge_key
+
+    def redo(self) -> None:
+        self.document.replace(self.after)
+
+    def undo(self) -> None:
+        self.document.replace(self.before)
+
+    def id(self) -> int:
+        return _MERGEABLE if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        # Typing 1, 2, 8 into one field is one change to undo, not three.
+        if not isinstance(other, GraphChange) or other.merge_key != self.merge_key:
+            return False
+        self.after = other.after
+        return True
+
+
+class Document(QObject):
+    """A graph, where it is saved, and what analysing it found."""
+
+    changed = Signal()  # the graph was replaced (an edit, an undo, a redo) and re-analysed
+    saved = Signal()
+
+    def __init__(self, graph: Graph, path: Path | None = None) -> None:
+        super().__init__()
+        self.graph = graph
+        self.path = path
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.analysis_seconds = 0.0
+        self._labeller = Labeller()
+        self._labels: dict[str, dict[str, NodeLabel]] = {}
+        self.analysis = self._analyse(graph)
+
+    @classmethod
+    def open(cls, path: Path) -> Document:
+        """The document saved at `path`; `DocumentError` or `GraphInvalidError` if unreadable."""
+        return cls(load(path), path)
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def edit(self, text: str, graph: Graph, merge_key: str | None = None) -> bool:
+        """Make `graph` the document as one undoable step named `text`; False if unchanged."""
+        if graph == self.graph:
+            return False
+        self.undo_stack.push(GraphChange(self, text, graph, merge_key))
+        return True
+
+    def replace(self, graph: Graph) -> None:
+        """Show `graph` now; only undo commands call this, so every change can be undone."""
+        self.graph = graph
+        self.analysis = self._analyse(graph)
+        self.changed.emit()
+
+    def labels(self, network: str) -> dict[str, NodeLabel]:
+        """What each node of `network` shows, from the current analysis."""
+        if network not in self._labels:
+            self._labels[network] = self._labeller.network(self.analysis, network)
+        return self._labels[network]
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write the graph as the CLI does (canonical JSON, atomically) and mark it clean."""
+        target = path or self.path
+        if target is None:
+            raise ValueError("the document has no file yet; save it under a name")
+        save(self.graph, target)
+        self.path = target
+        self.undo_stack.setClean()
+        self.saved.emit()
+        log.info("saved %s", target)
+        return target
+
+    def _clean_changed(self, _clean: bool) -> None:
+        # Undoing back to the saved state makes the document unmodified again: say so.
+        self.saved.emit()
+
+    def _analyse(self, graph: Graph) -> Analysis:
+        registry = default_registry()  # loading the plugin packs once is not analysis time
+        started = time.perf_counter()
+        analysis = analyse(graph, registry)
+        self.analysis_seconds = time.perf_counter() - started
+        self._labels = {}
+        log.debug("analysed in %.1f ms", self.analysis_seconds * 1000)
+        return analysis
