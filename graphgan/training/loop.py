@@ -62,6 +62,7 @@ from graphgan.validation import analyse
 log = logging.getLogger(__name__)
 
 Device = Literal["auto", "cpu", "cuda", "mps"]
+STATUS_EVERY_S = 5.0  # how often a running run rewrites status.json with its step
 
 
 class NonFiniteLossError(GraphganError, FloatingPointError):
@@ -320,6 +321,7 @@ class _Loop:
         self.stream, self.fixed, self.sink = stream, fixed, sink
         self.rank = trainer.rank
         self.metrics: dict[str, float] = {}
+        self.status_written = time.monotonic()
 
     def run(self, start: int) -> RunResult:
         total = self.trainer.total
@@ -390,6 +392,8 @@ class _Loop:
             self._samples(step)
         if step % self.spec.checkpoint_every == 0:
             self._checkpoint(step)
+        if time.monotonic() - self.status_written > STATUS_EVERY_S:
+            self._status("running", step)  # so `graphgan runs` and the faces see progress
 
     def _samples(self, step: int) -> None:
         if self.rank != 0:
@@ -421,6 +425,7 @@ class _Loop:
     def _status(self, state: str, step: int, message: str = "") -> None:
         if self.rank == 0:
             write_status(self.paths, state, step, self.trainer.total, message)  # type: ignore[arg-type]
+            self.status_written = time.monotonic()
 
 
 def _read_json(path: Path) -> dict[str, Any]:

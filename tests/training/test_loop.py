@@ -173,3 +173,21 @@ def test_loss_curves_are_drawn_with_the_samples(tmp_path: Path) -> None:
     result = train(tiny_gan(), options(tmp_path))
     with Image.open(RunPaths(result.run_dir).losses) as plot:
         assert plot.format == "PNG" and plot.size == (900, 600)
+
+
+def test_a_running_run_rewrites_its_status_with_its_step(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphgan.training import loop
+
+    seen: list[tuple[str, int]] = []
+
+    class Watch(MetricSink):
+        def log(self, step: int, metrics: Any) -> None:
+            status = read_status(RunPaths(tmp_path / "run"))
+            seen.append((status.state, status.step))
+
+    monkeypatch.setattr(loop, "STATUS_EVERY_S", 0.0)  # every step, for the test
+    train(tiny_gan(steps=4), options(tmp_path, sinks=[Watch()]))
+
+    assert seen == [("running", 0), ("running", 1), ("running", 2), ("running", 3)]
