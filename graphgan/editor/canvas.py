@@ -52,6 +52,9 @@ class Canvas(QWidget):
         self.wires: dict[str, Wire] = {}
         # Until the user zooms, the view keeps the whole network in sight as the window resizes.
         self.auto_fit = True
+        # Nodes to select once a pending analysis has drawn them (a node just added to a big
+        # graph appears when its analysis arrives).
+        self._to_select: list[str] = []
         self.scene.grScene.selectionChanged.connect(self.selection_changed)
         document.changed.connect(self.sync)
         self.sync()
@@ -72,6 +75,8 @@ class Canvas(QWidget):
             if node.id in labels:
                 self._sync_node(node, labels[node.id])
         self._sync_wires(net.edges if net is not None else [])
+        if self._to_select:
+            self.select(self._to_select)
 
     def _sync_node(self, node: Node, label: NodeLabel) -> None:
         item = self.nodes.get(node.id)
@@ -143,6 +148,8 @@ class Canvas(QWidget):
         return [edge for edge in (net.edges if net else []) if str(edge) in keys]
 
     def select(self, node_ids: list[str]) -> None:
+        missing = [node_id for node_id in node_ids if node_id not in self.nodes]
+        self._to_select = list(node_ids) if missing and self.document.pending else []
         self.scene.grScene.clearSelection()
         for node_id in node_ids:
             if node_id in self.nodes:

@@ -1,8 +1,12 @@
 """The open document: the graph the editor shows, its file, its undo history and its analysis.
 
 The graph is the single source of truth. Every change is an undoable `GraphChange` holding the
-graph before and after; the canvases, inspector and panels redraw from the graph whenever it
-changes, and each change is re-validated with `graphgan.validation.analyse`, as the CLI does.
+graph before and after; each change is re-validated with `graphgan.validation.analyse`, as the
+CLI does, and the canvases, inspector and panels redraw once its analysis is ready.
+
+Analysis runs on a worker thread, so an edit of a big graph never holds up the window. The
+window waits a few milliseconds for it, which is all a template needs, so small graphs update
+within the edit; a longer analysis arrives later, and only the newest graph's is applied.
 """
 
 # Qt and the node editor library name their virtual methods and attributes in camelCase;
@@ -11,13 +15,17 @@ changes, and each change is re-validated with `graphgan.validation.analyse`, as 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from graphgan.editor import background
 from graphgan.editor.labels import Labeller, NodeLabel
 from graphgan.graph import Graph, load, save
 from graphgan.registry import default_registry
@@ -28,6 +36,13 @@ log = logging.getLogger(__name__)
 # Qt merges consecutive undo commands that share an id; one id suffices because a command's
 # merge key (which node and param it changes) decides whether two really belong together.
 _MERGEABLE = 1
+
+# How long an edit waits for its analysis before letting the window go on; a template's takes
+# a few milliseconds, a 500-node network's 10 to 30.
+WAIT_S = 0.015
+
+Result = tuple[Analysis, float]  # an analysis and the seconds it took
+_serials = itertools.count(1)
 
 
 class GraphChange(QUndoCommand):
@@ -71,10 +86,15 @@ class Document(QObject):
         self.path = path
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
-        self.analysis_seconds = 0.0
         self._labeller = Labeller()
         self._labels: dict[str, dict[str, NodeLabel]] = {}
-        self.analysis = self._analyse(graph)
+        self.analysis, self.analysis_seconds = _timed_analysis(graph)
+        self._edits = 0  # replacements so far; each analysis result carries its edit's number
+        self._applied = 0
+        self._future: Future[Result] | None = None
+        self._serial = next(_serials)
+        self._jobs = background.jobs("analyse")
+        self._jobs.finished.connect(self._arrived)
 
     @classmethod
     def open(cls, path: Path) -> Document:
@@ -92,10 +112,44 @@ class Document(QObject):
         self.undo_stack.push(GraphChange(self, text, graph, merge_key))
         return True
 
+    @property
+    def pending(self) -> bool:
+        """Whether the graph has changed since the analysis the window shows."""
+        return self._applied < self._edits
+
     def replace(self, graph: Graph) -> None:
-        """Show `graph` now; only undo commands call this, so every change can be undone."""
+        """Make `graph` the document and analyse it; only undo commands call this."""
         self.graph = graph
-        self.analysis = self._analyse(graph)
+        self._edits += 1
+        if self._future is not None:
+            self._future.cancel()  # still queued: this newer graph supersedes it
+        # One worker runs analyses in the order of the edits, and one still queued when a
+        # newer edit arrives is cancelled, so a burst of edits costs one analysis, not one each.
+        token = (self._serial, self._edits)
+        self._future = self._jobs.submit(token, _timed_analysis, graph)
+        self.settle(WAIT_S)
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait up to `timeout` seconds (None: as long as it takes) for the newest analysis,
+        and show it; whether it is shown."""
+        future = self._future
+        if future is None or not self.pending:
+            return True
+        try:
+            result = future.result(timeout)
+        except FutureTimeout:
+            return False  # it arrives through _arrived
+        self._apply(self._edits, result)
+        return True
+
+    def _arrived(self, token: object, future: Future[Result]) -> None:
+        if token == (self._serial, self._edits) and self.pending:
+            self._apply(self._edits, future.result())  # an older graph's is never shown
+
+    def _apply(self, edit: int, result: Result) -> None:
+        self.analysis, self.analysis_seconds = result
+        self._applied = edit
+        self._labels = {}
         self.changed.emit()
 
     def labels(self, network: str) -> dict[str, NodeLabel]:
@@ -120,11 +174,11 @@ class Document(QObject):
         # Undoing back to the saved state makes the document unmodified again: say so.
         self.saved.emit()
 
-    def _analyse(self, graph: Graph) -> Analysis:
-        registry = default_registry()  # loading the plugin packs once is not analysis time
-        started = time.perf_counter()
-        analysis = analyse(graph, registry)
-        self.analysis_seconds = time.perf_counter() - started
-        self._labels = {}
-        log.debug("analysed in %.1f ms", self.analysis_seconds * 1000)
-        return analysis
+
+def _timed_analysis(graph: Graph) -> Result:
+    registry = default_registry()  # loading the plugin packs once is not analysis time
+    started = time.perf_counter()
+    analysis = analyse(graph, registry)
+    seconds = time.perf_counter() - started
+    log.debug("analysed in %.1f ms", seconds * 1000)
+    return analysis, seconds

@@ -41,6 +41,7 @@ class Menus:
         self.add("&File", "&Open...", w.open_file, key.Open)
         self.add("&File", "&Save", w.save, key.Save)
         self.add("&File", "Save &As...", w.save_as, key.SaveAs)
+        self.add("&File", "&Export...", w.export, "Ctrl+E")
         self.add("&File", "&Quit", w.close, [key.Quit, "Ctrl+Q"])
 
     def _edit(self, w: EditorWindow) -> None:

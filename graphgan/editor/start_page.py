@@ -1,11 +1,16 @@
-"""The start page: what `graphgan edit` shows without a file: templates, recent files, new."""
+"""The start page: what `graphgan edit` shows without a file: templates, recent files, new.
+
+Each template shows a picture of what it generates where the repository has one
+(`docs/images/samples-NAME.png`); a template without one shows its text alone.
+"""
 
 from __future__ import annotations
 
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,6 +24,22 @@ from PySide6.QtWidgets import (
 from graphgan.templates import list_templates
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
+SAMPLE_SIZE = QSize(112, 112)
+
+# TODO(#7): the sample pictures live in the repository's docs/, which a wheel does not ship;
+# an installed editor shows the templates without pictures until they become package data.
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def sample_picture(name: str) -> QPixmap | None:
+    """The picture of what template `name` generates, if there is a readable one."""
+    path = SAMPLES_DIR / f"samples-{name}.png"
+    if not path.is_file():
+        return None
+    pixmap = QPixmap(str(path))
+    if pixmap.isNull():
+        return None
+    return pixmap.scaled(SAMPLE_SIZE, Qt.AspectRatioMode.KeepAspectRatio)
 
 
 class StartPage(QWidget):
@@ -33,10 +54,14 @@ class StartPage(QWidget):
         self.templates.setStyleSheet("QListWidget::item { padding: 6px; }")
         self.templates.setWordWrap(True)
         self.templates.setSpacing(4)
+        self.templates.setIconSize(SAMPLE_SIZE)
         for info in list_templates():
             item = QListWidgetItem(f"{info.title}  ({info.name})\n{info.description}")
             item.setData(NAME_ROLE, info.name)
             item.setToolTip(info.description)
+            picture = sample_picture(info.name)
+            if picture is not None:
+                item.setIcon(QIcon(picture))
             self.templates.addItem(item)
         self.recent = QListWidget(self)
         new, open_ = QPushButton("New empty graph", self), QPushButton("Open a file...", self)

@@ -1,7 +1,8 @@
 """The train panel: runs the open graph's training in a separate process and follows it.
 
 The run is `python -m graphgan train GRAPH --out RUN --no-progress`, exactly the CLI's, so the
-window never freezes and a crash of the run cannot take the editor down. The panel reads what
+window never freezes and a crash of the run cannot take the editor down; Resume continues a
+stopped one with `python -m graphgan train RUN --resume --no-progress`. The panel reads what
 the run writes into its folder (metrics.jsonl, status.json, samples/latest.png) a few times a
 second, and Stop sends the interrupt the CLI treats as Ctrl-C: a checkpoint, then a clean exit.
 """
@@ -13,6 +14,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QProcess, QTemporaryDir, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -39,10 +42,28 @@ POLL_MS = 300
 STOP_WAIT_MS = 15_000  # how long closing the window waits for a stopped run's checkpoint
 
 
+def choose_run(parent: QWidget, start: Path) -> Path | None:
+    """Ask for a run folder with Qt's folder dialog; None if the user cancels."""
+    chosen = QFileDialog.getExistingDirectory(parent, "Resume a stopped run", str(start))
+    return Path(chosen) if chosen else None
+
+
+def read_status(run_dir: Path) -> dict[str, Any]:
+    """What a run's status.json says; empty while it is not written (or being replaced)."""
+    try:
+        data = json.loads((run_dir / "status.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 class TrainPanel(QWidget):
     def __init__(self, document: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        self.chooser: Callable[[QWidget, Path], Path | None] = (
+            choose_run  # tests give their own, so no real file dialog opens
+        )
         self.process: QProcess | None = None
         self.run_dir: Path | None = None
         self._scratch: QTemporaryDir | None = None
@@ -58,6 +79,10 @@ class TrainPanel(QWidget):
     def _build(self) -> None:
         self.start_button = QPushButton("Start", self)
         self.stop_button = QPushButton("Stop", self)
+        self.resume_button = QPushButton("Resume", self)
+        self.resume_button.setToolTip(
+            "Continue the stopped run from its last checkpoint (or pick a stopped run's folder)"
+        )
         self.folder_button = QPushButton("Open run folder", self)
         self.steps = QSpinBox(self)
         self.steps.setRange(0, 100_000_000)
@@ -75,7 +100,13 @@ class TrainPanel(QWidget):
 
         # Controls and the run's output on the left; the loss plot and latest samples beside.
         buttons = QHBoxLayout()
-        for widget in (self.start_button, self.stop_button, self.steps, self.folder_button):
+        for widget in (
+            self.start_button,
+            self.stop_button,
+            self.resume_button,
+            self.steps,
+            self.folder_button,
+        ):
             buttons.addWidget(widget)
         controls = QVBoxLayout()
         controls.addLayout(buttons)
@@ -88,6 +119,7 @@ class TrainPanel(QWidget):
         layout.addWidget(self.sample)
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
+        self.resume_button.clicked.connect(lambda: self.resume())  # not with `checked`
         self.folder_button.clicked.connect(self.open_folder)
 
     def set_document(self, document: Document) -> None:
@@ -110,13 +142,45 @@ class TrainPanel(QWidget):
         if reason:
             self.status.setText(reason)
             return False
-        self.run_dir = self._new_run_dir()
+        run_dir = self.run_dir = self._new_run_dir()
         self._scratch = QTemporaryDir()
         graph_file = Path(self._scratch.path()) / "graph.json"
         save(self.document.graph, graph_file)
+        self._launch(run_dir, [str(graph_file), "--out", str(run_dir)], f"starting {run_dir.name}")
+        return True
 
-        arguments = ["-m", "graphgan", "train", str(graph_file), "--out", str(self.run_dir)]
-        arguments.append("--no-progress")
+    def resume(self, run_dir: Path | None = None) -> bool:
+        """Continue a stopped run from its checkpoint, with the graph it started with.
+
+        The run is `run_dir`, else the panel's last run if it stopped, else one the user picks
+        (a run stopped in an earlier session, or from the command line).
+        """
+        if self.running:
+            self.status.setText("a run is already training; stop it first")
+            return False
+        if run_dir is None:
+            run_dir = self.run_dir if self.resumable else self.chooser(self, self.runs_root())
+        if run_dir is None:
+            return False
+        state = read_status(run_dir).get("state")
+        if state != "interrupted":
+            self.status.setText(
+                f"{run_dir} is not a stopped run (state: {state or 'no status.json'}); "
+                "only a run stopped before its end resumes"
+            )
+            return False
+        self.run_dir = run_dir
+        self._launch(run_dir, [str(run_dir), "--resume"], f"resuming {run_dir.name}")
+        return True
+
+    @property
+    def resumable(self) -> bool:
+        """Whether the panel's last run stopped before its end, with a checkpoint to go on from."""
+        return not self.running and self._status().get("state") == "interrupted"
+
+    def _launch(self, run_dir: Path, arguments: list[str], note: str) -> None:
+        # The run is the CLI's own command; --steps, where set, lengthens or shortens it.
+        arguments = ["-m", "graphgan", "train", *arguments, "--no-progress"]
         if self.steps.value():
             arguments += ["--steps", str(self.steps.value())]
         self.process = QProcess(self)
@@ -126,17 +190,16 @@ class TrainPanel(QWidget):
         self.process.readyReadStandardOutput.connect(self._read_output)
         self.process.finished.connect(self._finished)
 
-        self._tail = MetricsTail(self.run_dir / "metrics.jsonl")
+        self._tail = MetricsTail(run_dir / "metrics.jsonl")
         self._sample_time = 0.0
         self._step = 0
         self.plot.clear()
         self.output.clear()
         self.progress.setRange(0, 0)  # busy until the run reports its length
-        self.status.setText(f"starting {self.run_dir.name}")
+        self.status.setText(note)
         self.process.start()
         self.timer.start()
         self._update_buttons()
-        return True
 
     def _cannot_start(self) -> str:
         if self.running:
@@ -144,6 +207,7 @@ class TrainPanel(QWidget):
         graph = self.document.graph
         if not graph.training:
             return "this graph has no training section, so there is nothing to run"
+        self.document.settle()  # judge the graph as it is now, not as last shown
         errors = self.document.analysis.report.errors
         if errors:
             return f"fix the {len(errors)} error(s) in the Problems panel before training"
@@ -200,13 +264,7 @@ class TrainPanel(QWidget):
         self._show_sample()
 
     def _status(self) -> dict[str, Any]:
-        if self.run_dir is None:
-            return {}
-        try:
-            data = json.loads((self.run_dir / "status.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}  # not written yet, or being replaced this instant
-        return data if isinstance(data, dict) else {}
+        return read_status(self.run_dir) if self.run_dir is not None else {}
 
     def _show_sample(self) -> None:
         if self.run_dir is None:
@@ -241,4 +299,5 @@ class TrainPanel(QWidget):
         running = self.running
         self.start_button.setEnabled(not running)
         self.stop_button.setEnabled(running)
+        self.resume_button.setEnabled(not running)
         self.folder_button.setEnabled(self.run_dir is not None)

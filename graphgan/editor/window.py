@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from graphgan.editor import autosave, edits, layout
 from graphgan.editor.canvas import Canvas
 from graphgan.editor.document import Document
+from graphgan.editor.export_dialog import ExportDialog
 from graphgan.editor.inspector import Inspector
 from graphgan.editor.labels import parameter_text
 from graphgan.editor.layout import arrange
@@ -201,6 +202,11 @@ class EditorWindow(QMainWindow):
         ms = self.document.analysis_seconds * 1000
         self.status.setText(f"{verdict} · {' · '.join(sizes)} · analysed in {ms:.0f} ms")
 
+    def _show_pending(self) -> None:
+        # A big graph's analysis arrives after the edit; until then the status says so.
+        if self.document.pending:
+            self.status.setText("analysing...")
+
     def show_start(self) -> None:
         """Show the start page (templates, recent files) in place of the canvases."""
         self.start_page.show_recent(recent_files(autosave.state_folder()))
@@ -231,6 +237,7 @@ class EditorWindow(QMainWindow):
         stack = self.document.undo_stack
         stack.canUndoChanged.connect(self.undo_action.setEnabled)
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        stack.indexChanged.connect(lambda _index: self._show_pending())
         self.undo_action.setEnabled(stack.canUndo())
         self.redo_action.setEnabled(stack.canRedo())
 
@@ -398,6 +405,13 @@ class EditorWindow(QMainWindow):
         autosave.discard(self.autosave_folder, path)
         autosave.discard(self.autosave_folder, None)  # the unsaved work now has a file
         return True
+
+    def export(self) -> ExportDialog:
+        """Open the export dialog for the document as it is now (it does not block)."""
+        dialog = ExportDialog(self.document, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # Autosave and recovery.
 

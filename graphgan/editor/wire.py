@@ -10,12 +10,18 @@ from typing import Any
 
 from nodeeditor.node_edge import EDGE_TYPE_BEZIER, Edge
 from nodeeditor.node_graphics_edge import QDMGraphicsEdge
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QFont
 
 from graphgan.editor.ports import kind_colour
 from graphgan.tensors import TensorKind
 
 LABEL_COLOUR = QColor("#d8dde2")
+# A wire longer than this skips over nodes (a U-Net's skip connection, a residual path); its
+# label goes this far before its end instead of midway, where such wires cross and their labels
+# would pile up on one spot.
+LONG_WIRE = 440.0
+LABEL_BEFORE_END = 100.0
 
 
 class WireGraphics(QDMGraphicsEdge):
@@ -26,6 +32,18 @@ class WireGraphics(QDMGraphicsEdge):
         self.setLabelFont(font)
         self.setLabelColor(LABEL_COLOUR)
         self.setLabelOffset(0, -9)
+
+    def updateLabelPosition(self) -> None:
+        path = self.path()
+        length = path.length()
+        if length <= LONG_WIRE or not self.labelItem.isVisible():
+            super().updateLabelPosition()
+            return
+        at = path.pointAtPercent(path.percentAtLength(length - LABEL_BEFORE_END))
+        rect = self.labelItem.boundingRect()
+        self.labelItem.setPos(
+            at + self._label_offset - QPointF(rect.width() / 2, rect.height() / 2)
+        )
 
 
 class Wire(Edge):

@@ -17,6 +17,7 @@ pytest.importorskip("nodeeditor")
 
 from PySide6.QtWidgets import QMessageBox
 
+from graphgan.editor import document as document_module
 from graphgan.editor import edits
 from graphgan.editor.document import Document
 from graphgan.editor.layout import arrange
@@ -36,6 +37,16 @@ def autosave_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Autosaved copies and recent files go to the test's own folder, never the user's."""
     monkeypatch.setenv("GRAPHGAN_EDITOR_STATE", str(tmp_path / "editor-state"))
     return tmp_path / "editor-state" / "autosave"
+
+
+@pytest.fixture(autouse=True)
+def analysis_within_the_edit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every edit waits for its analysis, so a test checks the result right after the edit.
+
+    On a busy machine a tiny graph's analysis can miss the window's few milliseconds and
+    arrive a moment later; test_background.py covers that path, waiting as a user would.
+    """
+    monkeypatch.setattr(document_module, "WAIT_S", 30.0)
 
 
 @pytest.fixture(autouse=True)

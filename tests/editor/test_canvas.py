@@ -173,7 +173,8 @@ def test_problem_nodes_are_outlined_and_listed(window: EditorWindow) -> None:
 
     assert canvas.nodes["g_fc2"].label.severity is not None
     assert "not connected" in canvas.nodes["g_fc2"].grNode.toolTip()
-    rows = [window.problems.topLevelItem(i) for i in range(window.problems.topLevelItemCount())]
+    count = window.problems.topLevelItemCount()
+    rows = [row for i in range(count) if (row := window.problems.topLevelItem(i)) is not None]
     row = next(r for r in rows if "g_fc2" in r.text(2))
     window.tabs.setCurrentWidget(window.canvases["discriminator"])
 

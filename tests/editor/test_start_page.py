@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from graphgan.editor.launch import open_window
 from graphgan.editor.recent import LIMIT, recent_files, remember
 from graphgan.editor.start_page import NAME_ROLE
@@ -55,3 +57,29 @@ def test_the_recent_list_is_short_and_skips_missing_files(tiny: Graph, tmp_path:
     assert len(files) == LIMIT and files[0].name == f"g{LIMIT + 2}.json"
     files[0].unlink()
     assert recent_files(state)[0].name == f"g{LIMIT + 1}.json"
+
+
+def test_a_template_with_a_samples_picture_shows_it(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    from graphgan.editor import start_page
+
+    picture = QImage(280, 280, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#3080d0"))
+    assert picture.save(str(tmp_path / "samples-cgan.png"))
+    (tmp_path / "samples-infogan.png").write_bytes(b"not a png")  # unreadable: no picture
+    monkeypatch.setattr(start_page, "SAMPLES_DIR", tmp_path)
+
+    window = open_window(None)
+    qtbot.addWidget(window)
+    templates = window.start_page.templates
+    icons = {
+        templates.item(i).data(NAME_ROLE): templates.item(i).icon()
+        for i in range(templates.count())
+    }
+    assert not icons["cgan"].isNull()
+    shown = icons["cgan"].pixmap(start_page.SAMPLE_SIZE).toImage()
+    assert shown.pixelColor(shown.width() // 2, shown.height() // 2) == QColor("#3080d0")
+    assert [name for name, icon in icons.items() if not icon.isNull()] == ["cgan"]

@@ -7,7 +7,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QMessageBox, QSpinBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 from graphgan.editor.document import Document
 from graphgan.editor.window import EditorWindow
@@ -28,6 +37,19 @@ def select(window: EditorWindow, *node_ids: str) -> None:
     canvas = window.current_canvas()
     assert canvas is not None
     canvas.select(list(node_ids))
+
+
+def commit(combo: QComboBox) -> None:
+    """Leave an editable combo box's text field, as tabbing out of it does."""
+    line = combo.lineEdit()
+    assert line is not None
+    line.editingFinished.emit()
+
+
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    item = table.item(row, column)
+    assert item is not None
+    return item
 
 
 def press(qtbot: Any, window: EditorWindow, key: Any, modifier: Any = None) -> None:
@@ -70,7 +92,7 @@ def test_the_inspector_references_variables(window: EditorWindow) -> None:
     field = window.inspector.fields["out_features"]
     field.toggle.setChecked(True)
     field.expression.setEditText("=width")
-    field.expression.lineEdit().editingFinished.emit()
+    commit(field.expression)
     assert params(window, "g_fc2") == {"out_features": "=width"}
     assert window.document.labels("generator")["g_fc2"].key_params == (("out_features", "8"),)
 
@@ -143,12 +165,12 @@ def test_palette_search_and_enter_adds_the_first_match(qtbot: Any, window: Edito
 
 def test_variables_panel_edits_a_variable(window: EditorWindow) -> None:
     panel = window.variables
-    row = [panel.item(r, 0).text() for r in range(panel.rowCount())].index("width")
-    panel.item(row, 1).setText("16")
+    row = [cell(panel, r, 0).text() for r in range(panel.rowCount())].index("width")
+    cell(panel, row, 1).setText("16")
     assert window.document.graph.variables["width"].value == 16
     assert window.document.labels("generator")["g_fc1"].outputs[0].shape == "(N, 16)"
     window.undo()
-    assert panel.item(row, 1).text() == "8"
+    assert cell(panel, row, 1).text() == "8"
 
 
 def test_arrange_lays_out_the_network_undoably(window: EditorWindow) -> None:
@@ -286,7 +308,7 @@ def test_switching_to_a_reference_commits_nothing_until_typed(window: EditorWind
     select(window, "g_fc2")
     field = window.inspector.fields["out_features"]
     field.toggle.setChecked(True)
-    field.expression.lineEdit().editingFinished.emit()
+    commit(field.expression)
     assert params(window, "g_fc2") == {"out_features": 3}
 
 
