@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+import graphgan.cli.serve_commands as serve_commands
 from graphgan.cli import edit_commands, export_commands, graph_commands, train_commands
 from graphgan.errors import DocumentError, GraphganError, GraphInvalidError, UnknownNameError
 
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     train_commands.register(commands)
     edit_commands.register(commands)
     export_commands.register(commands)
+    serve_commands.register(commands)
     return parser
 
 
