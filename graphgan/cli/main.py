@@ -12,8 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-import graphgan.cli.serve_commands as serve_commands
-from graphgan.cli import edit_commands, export_commands, graph_commands, train_commands
+from graphgan.cli import (
+    edit_commands,
+    export_commands,
+    graph_commands,
+    serve_commands,
+    train_commands,
+)
 from graphgan.errors import DocumentError, GraphganError, GraphInvalidError, UnknownNameError
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
