@@ -1,0 +1,132 @@
+"""The shipped templates: valid at every preset, faithful parameter counts, filled-in info."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from graphgan.compiler import compile_network
+from graphgan.graph.variables import configure
+from graphgan.summary import summarise
+from graphgan.templates import open_document, template_names
+from graphgan.validation import analyse
+
+# Reference parameter counts at paper configuration (gan-architectures.md, section 0).
+REFERENCE = {
+    ("cgan", "generator"): 2_413_984,
+    ("cgan", "discriminator"): 1_224_351,
+    ("infogan", "generator"): 6_652_481,
+    ("infogan", "discriminator"): 6_692_431,  # trunk + D head + Q head
+    ("pix2pix", "generator"): 54_414_080,
+    ("pix2pix", "discriminator"): 2_769_729,
+    ("srgan", "generator"): 1_549_462,
+    ("srgan", "discriminator"): 23_565_505,
+}
+INFO_FIELDS = ("use_when", "paper", "follows_paper", "common_practice")
+
+
+def configurations() -> list[tuple[str, str | None]]:
+    pairs: list[tuple[str, str | None]] = []
+    for name in template_names():
+        pairs += [(name, None), *((name, preset) for preset in open_document(name).presets)]
+    return pairs
+
+
+def test_every_template_this_suite_knows_is_shipped() -> None:
+    assert {name for name, _ in REFERENCE} <= set(template_names())
+
+
+@pytest.mark.parametrize(("name", "preset"), configurations())
+def test_template_validates_at_default_and_every_preset(name: str, preset: str | None) -> None:
+    analysis = analyse(configure(open_document(name), preset))
+    assert analysis.valid, str(analysis.report)
+
+
+def test_every_template_has_a_demo_preset() -> None:
+    for name in template_names():
+        assert "demo" in open_document(name).presets, name
+
+
+@pytest.mark.parametrize(("name", "network"), sorted(REFERENCE))
+def test_parameters_match_the_reference_within_one_percent(name: str, network: str) -> None:
+    counted = summarise(analyse(open_document(name)))[network].parameters
+    reference = REFERENCE[(name, network)]
+    assert abs(counted - reference) <= 0.01 * reference, (counted, reference)
+
+
+@pytest.mark.parametrize("name", template_names())
+def test_template_says_what_it_is_and_where_it_departs_from_its_paper(name: str) -> None:
+    graph = open_document(name)
+    assert len(graph.description) > 40
+    for field in INFO_FIELDS:
+        assert len(str(graph.info.get(field, ""))) > 20, f"{name}: info.{field}"
+    assert "arXiv" in str(graph.info["paper"])
+
+
+def generator_of(name: str, preset: str | None = "demo", **values: object) -> torch.nn.Module:
+    graph = configure(open_document(name), preset, values)  # type: ignore[arg-type]
+    return compile_network(analyse(graph), "generator")
+
+
+@torch.no_grad()
+def test_infogan_q_head_shares_the_discriminator_trunk() -> None:
+    graph = configure(open_document("infogan"), "demo")
+    discriminator = compile_network(analyse(graph), "discriminator")
+    outputs = discriminator(torch.rand(4, 1, 28, 28))
+    assert {k: tuple(v.shape) for k, v in outputs.items()} == {
+        "d_logit": (4, 1),
+        "q_cat": (4, 10),
+        "q_cont": (4, 2),
+    }
+    names = [name for name, _ in discriminator.named_parameters()]
+    assert [n for n in names if n.startswith("q_")] == [
+        "q_fc.weight",
+        "q_fc.bias",
+        "q_bn.weight",
+        "q_bn.bias",
+        "q_fc_cat.weight",
+        "q_fc_cat.bias",
+        "q_fc_cont.weight",
+        "q_fc_cont.bias",
+    ]
+
+
+@torch.no_grad()
+def test_infogan_generator_reads_noise_and_both_codes() -> None:
+    generator = generator_of("infogan").eval()
+    images = generator(torch.rand(3, 62), torch.eye(10)[:3], torch.zeros(3, 2))
+    assert images.shape == (3, 1, 28, 28)
+    assert float(images.min()) >= 0 and float(images.max()) <= 1
+
+
+@torch.no_grad()
+def test_pix2pix_keeps_dropout_on_at_test_time_unless_told_not_to() -> None:
+    torch.manual_seed(0)
+    condition = torch.rand(2, 3, 32, 32) * 2 - 1
+    noisy = generator_of("pix2pix").eval()
+    first, second = noisy(condition), noisy(condition)
+    assert first.shape == (2, 3, 32, 32)
+    assert not torch.equal(first, second)
+
+    steady = generator_of("pix2pix", test_time_dropout=False).eval()
+    assert torch.equal(steady(condition), steady(condition))
+
+
+def test_pix2pix_unet_256_halves_eight_times_to_a_1x1_bottleneck() -> None:
+    summary = summarise(analyse(open_document("pix2pix")))["generator"]
+    shapes = {row.node: next(iter(row.outputs.values()), "") for row in summary.nodes}
+    assert shapes["g_enc1"] == "(N, 64, 128, 128)"
+    assert shapes["g_enc8"] == "(N, 512, 1, 1)"
+    assert shapes["g_dec1"] == "(N, 1024, 2, 2)"  # after the skip is joined
+    assert shapes["g_dec7"] == "(N, 128, 128, 128)"
+    discriminator = summarise(analyse(open_document("pix2pix")))["discriminator"]
+    logits = next(row for row in discriminator.nodes if row.node == "d_conv5")
+    assert logits.outputs["y"] == "(N, 1, 30, 30)"  # one logit per 70x70 patch
+
+
+@torch.no_grad()
+def test_srgan_generator_upscales_four_times() -> None:
+    generator = generator_of("srgan").eval()
+    assert generator(torch.rand(2, 3, 16, 16)).shape == (2, 3, 64, 64)
+    residual = [n for n, _ in generator.named_children() if n.startswith("g_res")]
+    assert len(residual) == 16

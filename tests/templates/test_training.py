@@ -1,0 +1,101 @@
+"""A few demo-preset steps of every shipped template: finite losses, the right networks move."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import torch
+
+from graphgan.graph.document import VariableValue
+from graphgan.graph.variables import configure
+from graphgan.templates import open_document, template_names
+from graphgan.training.checkpoints import load_checkpoint
+from graphgan.training.loop import TrainOptions, train
+from graphgan.training.perceptual import WeightsMissingError
+from graphgan.training.runs import RunPaths
+from graphgan.training.sinks import read_metrics
+
+Weights = dict[str, dict[str, torch.Tensor]]
+
+# The loss terms each template's demo must log besides d_loss and g_loss.
+TERMS = {
+    "cgan": {"g_adversarial"},
+    "infogan": {
+        "g_info_categorical",
+        "g_info_continuous",
+        "d_info_categorical",
+        "d_info_continuous",
+    },
+    "pix2pix": {"g_adversarial", "g_l1"},
+    "srgan": {"g_adversarial", "g_l2"},
+}
+
+# The variables holding each template's phase lengths.
+PHASE_STEPS = {
+    "cgan": ("steps",),
+    "infogan": ("steps",),
+    "pix2pix": ("steps",),
+    "srgan": ("pretrain_steps", "steps"),
+}
+
+
+def run_demo(
+    name: str, folder: Path, steps: int, **values: VariableValue
+) -> tuple[Weights, list[dict[str, float]]]:
+    """The demo trained `steps` steps (0: the initial weights, from the same seed)."""
+    if steps == 0:
+        values = {**values, **dict.fromkeys(PHASE_STEPS[name], 0)}
+    graph = configure(open_document(name), "demo", values)
+    result = train(graph, TrainOptions(out=folder, steps=steps or None, progress=False))
+    return load_checkpoint(result.run_dir).weights, read_metrics(RunPaths(result.run_dir).metrics)
+
+
+def changed(before: Weights, after: Weights, network: str) -> set[str]:
+    return {k for k, v in before[network].items() if not torch.equal(v, after[network][k])}
+
+
+def test_every_shipped_template_has_a_training_check() -> None:
+    assert set(template_names()) == set(TERMS) == set(PHASE_STEPS)
+
+
+@pytest.mark.parametrize("name", sorted(TERMS))
+def test_demo_steps_give_finite_losses_and_move_both_networks(name: str, tmp_path: Path) -> None:
+    extra: dict[str, VariableValue] = {"pretrain_steps": 1} if name == "srgan" else {}
+    before, _ = run_demo(name, tmp_path / "start", 0, **extra)
+    after, metrics = run_demo(name, tmp_path / "run", 2, **extra)
+
+    last = metrics[-1]
+    assert {"d_loss", "g_loss", *TERMS[name]} <= set(last)
+    assert all(math.isfinite(value) for m in metrics for value in m.values())
+    for network in ("generator", "discriminator"):
+        assert changed(before, after, network), network
+
+
+def test_infogan_q_head_learns_with_the_discriminator(tmp_path: Path) -> None:
+    before, _ = run_demo("infogan", tmp_path / "start", 0)
+    after, _ = run_demo("infogan", tmp_path / "run", 1)
+    assert {"q_fc_cat.weight", "q_fc_cont.weight", "d_fc_out.weight"} <= changed(
+        before, after, "discriminator"
+    )
+
+
+def test_srgan_pretraining_moves_the_generator_alone(tmp_path: Path) -> None:
+    before, _ = run_demo("srgan", tmp_path / "start", 0)
+    after, metrics = run_demo("srgan", tmp_path / "run", 2)
+    assert metrics[-1]["step"] == 2
+    assert all("g_l2" in m and "d_loss" not in m for m in metrics)
+    assert changed(before, after, "generator")
+    assert not changed(before, after, "discriminator")
+
+
+def test_srgan_perceptual_content_loss_asks_for_the_vgg_weights(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRAPHGAN_VGG_WEIGHTS", str(tmp_path / "absent.safetensors"))
+    graph = configure(
+        open_document("srgan"), "demo", {"pretrain_steps": 0, "content_loss": "perceptual"}
+    )
+    with pytest.raises(WeightsMissingError, match="needs VGG19 weights"):
+        train(graph, TrainOptions(out=tmp_path / "run", steps=1, progress=False))
