@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from graphgan.errors import ShapeError
-from graphgan.tensors import BATCH, Dim, TensorKind, TensorSpec, flat, labels, spatial
+from graphgan.tensors import BATCH, Dim, TensorKind, TensorSpec, flat, labels, spatial, tokens
 
 __all__ = [
     "BATCH",
@@ -44,6 +44,7 @@ __all__ = [
     "labels",
     "require_float",
     "spatial",
+    "tokens",
 ]
 
 Inputs = Mapping[str, TensorSpec]

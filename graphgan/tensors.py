@@ -20,6 +20,7 @@ class TensorKind(str, Enum):
     TEXT_EMBEDDING = "text_embedding"
     CODE = "code"
     LABEL = "label"
+    TOKENS = "tokens"
     ANY = "any"
 
     @property
@@ -43,9 +44,10 @@ _FAMILY = {
     TensorKind.TEXT_EMBEDDING: "flat",
     TensorKind.CODE: "flat",
     TensorKind.LABEL: "index",
+    TensorKind.TOKENS: "sequence",
     TensorKind.ANY: "any",
 }
-_RANK: dict[str, int | None] = {"spatial": 4, "flat": 2, "index": 1, "any": None}
+_RANK: dict[str, int | None] = {"spatial": 4, "flat": 2, "index": 1, "sequence": 2, "any": None}
 
 
 @dataclass(frozen=True)
@@ -97,3 +99,8 @@ def flat(features: int, kind: TensorKind = TensorKind.VECTOR) -> TensorSpec:
 
 def labels() -> TensorSpec:
     return TensorSpec(TensorKind.LABEL, (BATCH,), "int64")
+
+
+def tokens(length: int) -> TensorSpec:
+    """Token ids of captions, (N, length) int64, padded with 0 after the words."""
+    return TensorSpec(TensorKind.TOKENS, (BATCH, length), "int64")

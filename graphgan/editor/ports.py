@@ -23,6 +23,7 @@ KIND_COLOURS = {
     TensorKind.TEXT_EMBEDDING: "#c2d64a",
     TensorKind.CODE: "#3fbf8f",
     TensorKind.LABEL: "#f5a142",
+    TensorKind.TOKENS: "#e07bd0",
     TensorKind.ANY: "#b4b4b4",
 }
 

@@ -4,9 +4,13 @@ from graphgan.plugin import Pack
 from graphgan_gan.broadcast import Broadcast
 from graphgan_gan.conditioning import ConditioningAugmentation
 from graphgan_gan.labels import LabelEmbedding, OneHot
+from graphgan_gan.text import TextEncoder
 
 pack = Pack(
     name="gan",
-    description="Conditioning: one-hot and embedded labels, tiled vectors, text augmentation.",
-    nodes=(OneHot(), LabelEmbedding(), Broadcast(), ConditioningAugmentation()),
+    description=(
+        "Conditioning: one-hot and embedded labels, tiled vectors, a text encoder, text "
+        "augmentation."
+    ),
+    nodes=(OneHot(), LabelEmbedding(), Broadcast(), TextEncoder(), ConditioningAugmentation()),
 )

@@ -66,3 +66,33 @@ class ConditioningAugmentation(nn.Module):
         std = torch.exp(0.5 * logvar)
         c = mu + std * torch.randn_like(std)
         return c, mu, logvar
+
+
+class TextEncoder(nn.Module):
+    """Captions as token ids to one vector each: learned word vectors, a bidirectional GRU over
+    the words, and the mean of its states over the words that are not padding (id 0).
+
+    The GRU reads each caption's words only (packed sequences), so the amount of padding after
+    them changes nothing. Small enough to train with the GAN itself: text-to-image graphs need
+    no pretrained model.
+    """
+
+    def __init__(self, vocabulary: int, words: int, dim: int) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(vocabulary, words, padding_idx=0)
+        self.rnn = nn.GRU(words, dim // 2, batch_first=True, bidirectional=True)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        lengths = (tokens != 0).sum(dim=1)  # (N,) words per caption
+        packed = nn.utils.rnn.pack_padded_sequence(
+            self.embed(tokens),  # (N, L) -> (N, L, words)
+            lengths.clamp(min=1).cpu(),
+            batch_first=True,
+            enforce_sorted=False,
+        )
+        states, _ = self.rnn(packed)
+        padded, _ = nn.utils.rnn.pad_packed_sequence(
+            states, batch_first=True, total_length=tokens.shape[1]
+        )  # (N, L, dim), zeros after each caption's words
+        mean = padded.sum(dim=1) / lengths.clamp(min=1).unsqueeze(1)  # (N, dim)
+        return mean * (lengths > 0).unsqueeze(1)  # a caption of padding alone encodes to zeros

@@ -23,6 +23,7 @@ from graphgan.plugin import (
     flat,
     labels,
     spatial,
+    tokens,
 )
 
 MAX_FEATURES = 1 << 20
@@ -115,6 +116,29 @@ class TextEmbedding(NodeSpec[TextEmbeddingParams]):
         return None
 
 
+class TokensParams(Params):
+    length: int = Field(16, ge=1, le=4096, description="Tokens per caption, padding included.")
+    vocabulary: int = Field(
+        64, ge=2, le=MAX_FEATURES, description="Token ids, padding (0) included."
+    )
+
+
+class Tokens(NodeSpec[TokensParams]):
+    kind = "io.Tokens"
+    category = "input"
+    description = "Captions as token ids from the dataset (`data:tokens`), for a text encoder."
+    params = TokensParams
+    outputs = (Port("t", TensorKind.TOKENS, "token ids (N, length), 0 pads"),)
+    role = "input"
+    key_params = ("length", "vocabulary")
+
+    def infer(self, params: TokensParams, inputs: Inputs) -> Outputs:
+        return {"t": tokens(params.length)}
+
+    def build(self, params: TokensParams, inputs: Inputs) -> Built:
+        return None
+
+
 class LatentCodeParams(Params):
     distribution: Literal["categorical", "uniform", "normal"] = Field(
         "categorical",
@@ -200,6 +224,7 @@ pack = Pack(
         ClassLabel(),
         Image(),
         TextEmbedding(),
+        Tokens(),
         LatentCode(),
         Output(),
         BlockInput(),

@@ -26,7 +26,10 @@ FEEDERS = {
     TensorKind.TEXT_EMBEDDING: ("io.TextEmbedding", "t"),
     TensorKind.CODE: ("io.LatentCode", "c"),
     TensorKind.LABEL: ("io.ClassLabel", "y"),
+    TensorKind.TOKENS: ("io.Tokens", "t"),
 }
+# Every io.Tokens these graphs use has this many token ids.
+VOCABULARY = 20
 
 
 def single_node_graph(
@@ -62,6 +65,8 @@ def output_ports(kind: str, params: Mapping[str, Any]) -> list[str]:
 def _feeder_params(spec: TensorSpec) -> dict[str, Any]:
     if spec.kind is TensorKind.LABEL:
         return {"n_classes": N_CLASSES}
+    if spec.kind is TensorKind.TOKENS:
+        return {"length": int(spec.shape[1]), "vocabulary": VOCABULARY}
     if spec.rank == 4:
         channels, height, width = spec.sample_shape
         return {"channels": channels, "height": height, "width": width}
@@ -76,6 +81,8 @@ def random_inputs(inputs: Mapping[str, TensorSpec], batch: int = 3) -> dict[str,
     for port, spec in inputs.items():
         if spec.kind is TensorKind.LABEL:
             tensors[f"in_{port}"] = torch.randint(0, N_CLASSES, (batch,))
+        elif spec.kind is TensorKind.TOKENS:
+            tensors[f"in_{port}"] = torch.randint(0, VOCABULARY, (batch, *spec.sample_shape))
         else:
             tensors[f"in_{port}"] = torch.randn(batch, *spec.sample_shape)
     return tensors

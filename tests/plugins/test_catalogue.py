@@ -12,7 +12,7 @@ import torch
 
 from graphgan.compiler import compile_network
 from graphgan.registry import default_registry
-from graphgan.tensors import TensorKind, TensorSpec, flat, labels, spatial
+from graphgan.tensors import TensorKind, TensorSpec, flat, labels, spatial, tokens
 from graphgan.validation import analyse
 from tests.plugins.conftest import (
     NETWORK,
@@ -115,6 +115,7 @@ EXAMPLES = [
     # Conditioning
     example("gan.OneHot", {"n_classes": 10}, x=labels()),
     example("gan.LabelEmbedding", {"n_classes": 10, "dim": 4}, x=labels()),
+    example("gan.TextEncoder", {"vocabulary": 20, "words": 8, "dim": 6}, t=tokens(5)),
     example("gan.Broadcast", {"height": 3, "width": 2}, x=flat(4)),
     example("gan.Broadcast", {}, x=flat(4), like=spatial(2, 5, 3)),
     example(

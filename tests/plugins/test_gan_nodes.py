@@ -109,3 +109,18 @@ def test_conditioning_augmentation_passes_gradients_to_mu_and_logvar() -> None:
     assert grad is not None
     assert grad[:4].abs().sum() > 0  # mu's rows
     assert grad[4:].abs().sum() > 0  # logvar's rows
+
+
+def test_text_encoder_ignores_padding_and_reads_word_order() -> None:
+    from graphgan_gan.modules import TextEncoder
+
+    torch.manual_seed(0)
+    encoder = TextEncoder(vocabulary=10, words=4, dim=6).eval()
+    short = torch.tensor([[3, 5, 0, 0]])
+    longer = torch.tensor([[3, 5, 0, 0, 0, 0]])
+    swapped = torch.tensor([[5, 3, 0, 0]])
+
+    with torch.no_grad():
+        assert torch.allclose(encoder(short), encoder(longer), atol=1e-6)
+        assert not torch.allclose(encoder(short), encoder(swapped))
+        assert torch.equal(encoder(torch.zeros(1, 4, dtype=torch.long)), torch.zeros(1, 6))
