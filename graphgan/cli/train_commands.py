@@ -97,25 +97,21 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_sample(args: argparse.Namespace) -> int:
-    from graphgan.training.generate import SampleError, open_run, sample_images
+    from graphgan.training.generate import open_run, sample_images
     from graphgan.training.grids import save_array, save_grid
     from graphgan.training.loop import pick_device
 
-    if args.caption is not None:
-        raise SampleError(
-            "--caption: drawing from a caption needs a text-conditioned template, which "
-            "arrives with StackGAN (issue #4); this build cannot encode captions yet"
-        )
     device = pick_device(args.device)
     run = open_run(args.run_dir, device)
     codes = dict(item.partition("=")[::2] for item in args.code)
-    images = sample_images(run, args.n, device, args.seed, args.label, codes)
+    images = sample_images(run, args.n, device, args.seed, args.label, codes, args.caption)
     value_range = run.spec.data.value_range
     if args.out.suffix == ".npy":
         save_array(images, args.out, value_range)
     else:
         rows = run.spec.samples.rows_by
-        cols = None if args.label is not None or codes or not rows else args.n // max(1, _rows(run))
+        single = args.label is not None or codes or args.caption is not None
+        cols = None if single or not rows else args.n // max(1, _rows(run))
         save_grid(images, args.out, value_range, nrow=cols)
     print(f"{len(images)} samples from step {run.step}: {args.out}")
     return 0

@@ -103,6 +103,7 @@ def sample_images(
     seed: int = 0,
     label: int | None = None,
     codes: Mapping[str, str] | None = None,
+    caption: str | None = None,
 ) -> Tensor:
     """`count` images from the run's last-phase generator, in the data's value range."""
     dataset = None
@@ -110,7 +111,8 @@ def sample_images(
         options = data_options(run.spec.data, seed, split="test")
         _, dataset = open_dataset(run.data or run.spec.data.dataset, options)
     overrides = input_overrides(run, count, label, codes or {})
-    use_rows = label is None and not codes
+    fields = caption_fields(run, dataset, caption, count) if caption is not None else None
+    use_rows = label is None and not codes and caption is None
     ctx = fixed_context(
         run.spec,
         run.networks,
@@ -119,8 +121,24 @@ def sample_images(
         seed,
         overrides,
         count=None if use_rows and count == _grid_count(run) else count,
+        data_overrides=fields,
     )
     return draw(run.networks, run.spec.phases[-1], ctx)
+
+
+def caption_fields(run: TrainedRun, dataset: Any, caption: str, count: int) -> dict[str, Any]:
+    """The data fields `--caption TEXT` sets for every sample: its text and its token ids."""
+    reads_tokens = any(source.startswith("data:tokens") for source in run.spec.inputs.values())
+    if not reads_tokens:
+        raise SampleError("--caption: this graph's generator reads no captions (data:tokens)")
+    tokenizer = getattr(dataset, "tokenizer", None)
+    if tokenizer is None:
+        raise SampleError(
+            f"--caption: the dataset '{run.data}' gives no tokenizer to turn a caption into "
+            "token ids; sample without --caption to use its own captions"
+        )
+    ids = tokenizer.encode(caption)  # names any word outside the vocabulary
+    return {"tokens": ids.unsqueeze(0).expand(count, -1), "caption": [caption] * count}
 
 
 def _grid_count(run: TrainedRun) -> int:

@@ -63,8 +63,13 @@ def fixed_context(
     seed: int,
     overrides: Mapping[str, Tensor] | None = None,
     count: int | None = None,
+    data_overrides: Mapping[str, Any] | None = None,
 ) -> StepContext:
-    """A step context holding the fixed inputs of a sample grid (`count` overrides its size)."""
+    """A step context holding the fixed inputs of a sample grid (`count` overrides its size).
+
+    `overrides` replace input nodes' values; `data_overrides` replace fields of the data batch
+    (a caption's tokens for every sample).
+    """
     rows, cols = sample_layout(spec, networks)
     count = count or rows * cols
     batch: dict[str, Any] = {}
@@ -74,6 +79,8 @@ def fixed_context(
             k: v.to(device) if isinstance(v, Tensor) else v
             for k, v in default_collate(items).items()
         }
+    for field_name, value in (data_overrides or {}).items():
+        batch[field_name] = value.to(device) if isinstance(value, Tensor) else value
     ctx = StepContext(networks, batch, device, frozen=set(networks.modules), batch_size=count)
     generator = torch.Generator().manual_seed(seed + SAMPLE_SEED_OFFSET)
     for node_id, source in spec.inputs.items():
