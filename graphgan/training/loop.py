@@ -132,7 +132,7 @@ def resume(run_dir: Path, options: TrainOptions) -> RunResult:
         raise GraphganError("--epochs sizes a new run; lengthen a resumed run with --steps")
     config = _read_json(paths.config)
     # The seed and data are the run's own; --steps may lengthen or shorten it.
-    steps = options.steps or config["steps"]
+    steps = config["steps"] if options.steps is None else options.steps
     kept = dict(seed=config["seed"], data=config["data"], steps=steps)
     resumed = TrainOptions(**{**options.__dict__, **kept, "out": Path(run_dir)})
     if steps != config["steps"]:
@@ -160,7 +160,8 @@ class Trainer:
             raise GraphInvalidError(analysis.report)
         self.analysis = analysis
         spec = training_spec(self.graph)
-        return with_total_steps(spec, self.options.steps) if self.options.steps else spec
+        steps = self.options.steps
+        return spec if steps is None else with_total_steps(spec, steps)
 
     # Set-up ------------------------------------------------------------------------------
 

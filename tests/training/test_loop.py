@@ -191,3 +191,10 @@ def test_a_running_run_rewrites_its_status_with_its_step(
     train(tiny_gan(steps=4), options(tmp_path, sinks=[Watch()]))
 
     assert seen == [("running", 0), ("running", 1), ("running", 2), ("running", 3)]
+
+
+def test_zero_steps_keeps_the_initial_weights(tmp_path: Path) -> None:
+    result = train(tiny_gan(), options(tmp_path, steps=0))
+
+    assert (result.status, result.step) == ("finished", 0)
+    assert load_checkpoint(result.run_dir).step == 0
