@@ -31,6 +31,8 @@ bench:
 	$(PYTHON) bench/compiled_vs_handwritten.py
 	$(PYTHON) bench/training_step.py
 	$(PYTHON) bench/template_quality.py
+	$(PYTHON) bench/server_load.py
+	QT_QPA_PLATFORM=offscreen $(PYTHON) bench/editor_speed.py
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -m slow -q || test $$? -eq 5  # 5: none marked yet
 
 # On a CUDA machine: the CUDA tests, then images per second and peak memory per template
