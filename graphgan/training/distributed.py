@@ -83,6 +83,15 @@ def broadcast_buffers(modules: Iterable[nn.Module]) -> None:
             dist.broadcast(buffer.data, src=0)
 
 
+def any_rank(flag: bool) -> bool:
+    """Whether `flag` holds on any process, so that all of them stop at the same step."""
+    if not active():
+        return flag
+    value = torch.tensor([1.0 if flag else 0.0])
+    dist.all_reduce(value, op=dist.ReduceOp.MAX)
+    return bool(value.item())
+
+
 def teardown() -> None:
     if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()

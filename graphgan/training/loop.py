@@ -37,6 +37,7 @@ from graphgan.training.data import (
     to_device,
 )
 from graphgan.training.grids import save_grid
+from graphgan.training.interrupts import StopSignals
 from graphgan.training.optim import build_optimizer, build_scheduler, initialise, parameters_of
 from graphgan.training.plots import plot_losses
 from graphgan.training.recipe import Optimisation, recipe_step
@@ -331,12 +332,16 @@ class _Loop:
         step = start
         stop = self.trainer.options.stop
         try:
-            while step < total:
-                self._one_step(step)
-                step += 1
-                self._after_step(step)
-                if stop is not None and step < total and stop(step):
-                    return self._interrupted(step, "stopped on request; resume with --resume")
+            with StopSignals() as signals:
+                while step < total:
+                    self._one_step(step)
+                    step += 1
+                    self._after_step(step)
+                    if step < total and distributed.any_rank(signals.requested is not None):
+                        message = f"stopped by {signals.requested or 'a signal'}"
+                        return self._interrupted(step, f"{message}; resume with --resume")
+                    if stop is not None and step < total and stop(step):
+                        return self._interrupted(step, "stopped on request; resume with --resume")
         except KeyboardInterrupt:
             return self._interrupted(step, "stopped by the user; resume with --resume")
         except Exception as error:

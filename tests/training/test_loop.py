@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -198,3 +200,25 @@ def test_zero_steps_keeps_the_initial_weights(tmp_path: Path) -> None:
 
     assert (result.status, result.step) == ("finished", 0)
     assert load_checkpoint(result.run_dir).step == 0
+
+
+class _SignalAt(MetricSink):
+    def __init__(self, step: int, number: int) -> None:
+        self.step, self.number = step, number
+
+    def log(self, step: int, metrics: Any) -> None:
+        if step == self.step:
+            os.kill(os.getpid(), self.number)
+
+
+@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_stops_the_run_after_its_step_with_a_checkpoint(
+    tmp_path: Path, number: int
+) -> None:
+    previous = signal.getsignal(number)
+    result = train(tiny_gan(), options(tmp_path, sinks=[_SignalAt(3, number)]))
+
+    assert (result.status, result.step) == ("interrupted", 3)
+    assert load_checkpoint(result.run_dir).step == 3
+    assert signal.Signals(number).name in read_status(RunPaths(result.run_dir)).message
+    assert signal.getsignal(number) is previous  # the run's handlers are gone again
