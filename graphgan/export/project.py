@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from graphgan.errors import GraphInvalidError
-from graphgan.export.datasets import DATA_FILE, embedded_data
+from graphgan.export.augment import source as augment_source
+from graphgan.export.datasets import DATA_FILE, data_bytes, prepare
 from graphgan.export.errors import ExportError, OutputFolderError
 from graphgan.export.modelfile import graphgan_version, network_classes, render_models
 from graphgan.export.recipe import recipe
@@ -77,21 +78,42 @@ def _render(
 ) -> dict[str, bytes]:
     files: dict[str, str | bytes] = {"models.py": render_models(analysis, options.templates)}
     data: bytes | None = None
+    augment: dict[str, Any] | None = None
     has_training = graph.training is not None
     if has_training:
         spec = training_spec(graph)
-        if options.data:
-            data = embedded_data(spec, options.seed, options.dataset)
-        described = recipe(analysis, spec, DATA_FILE if data else None, options.seed)
+        prepared = prepare(spec, options.seed, options.dataset, embed=options.data)
+        if options.data and prepared is not None and prepared.arrays:
+            data = data_bytes(prepared, options.dataset or spec.data.dataset)
+        augment = prepared.augment if prepared is not None else None
+        described = recipe(analysis, spec, DATA_FILE if data else None, options.seed, augment)
         files["recipe.json"] = json.dumps(described, indent=2) + "\n"
-        files["train.py"] = render("train.py.j2", options.templates, title=graph.name)
+        files["train.py"] = _train_script(graph, augment, options)
         if data is not None:
             files[DATA_FILE] = data
     files["graph.json"] = dumps(graph)
     if run is not None:
         files[WEIGHTS_FILE] = weights_bytes(run.weights)
-    files["README.md"] = _readme(graph, analysis, has_training, data is not None, run, options)
+    scenes = augment is not None and augment["kind"] == "scenes"
+    readme = _readme(graph, analysis, has_training, data is not None, run, options, scenes)
+    files["README.md"] = readme
     return {name: c.encode("utf-8") if isinstance(c, str) else c for name, c in files.items()}
+
+
+def _train_script(graph: Graph, augment: dict[str, Any] | None, options: ExportOptions) -> str:
+    scenes = None
+    if augment is not None and augment["kind"] == "scenes":
+        # The scene renderer is copied only into projects that draw shapes-pix2pix scenes.
+        from graphgan.export.scenes import source as scenes_source
+
+        scenes = scenes_source(augment["renderer"])
+    return render(
+        "train.py.j2",
+        options.templates,
+        title=graph.name,
+        augmentation=augment_source(),
+        scenes=scenes,
+    )
 
 
 def _readme(
@@ -101,6 +123,7 @@ def _readme(
     data: bool,
     run: TrainedRun | None,
     options: ExportOptions,
+    scenes: bool = False,
 ) -> str:
     classes, _ = network_classes(analysis)
     networks = [{"name": c.network, "cls": c.name} for c in classes if c.network is not None]
@@ -112,6 +135,7 @@ def _readme(
         "networks": networks,
         "training": training,
         "data": data,
+        "scenes": scenes,
         "dataset": options.dataset or (spec.data.dataset if spec else None),
         "seed": options.seed,
         "run_step": run.step if run else None,

@@ -15,9 +15,14 @@ EXPORTED_TERMS = frozenset({"l1", "l2", "kl", "info_categorical", "info_continuo
 
 
 def recipe(
-    analysis: Analysis, spec: TrainingSpec, data_file: str | None, data_seed: int
+    analysis: Analysis,
+    spec: TrainingSpec,
+    data_file: str | None,
+    data_seed: int,
+    augment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything train.py reads: the spec, each network's io nodes, the sampled inputs."""
+    """Everything train.py reads: the spec, each network's io nodes, the sampled inputs, and
+    how the embedded data is augmented per epoch (None: it is served as stored)."""
     _check_terms(spec)
     networks = {
         name: {
@@ -38,7 +43,12 @@ def recipe(
         "networks": networks,
         "sampled": sampled,
         "samples": {"rows": rows, "cols": cols},
-        "data": {"file": data_file, "seed": data_seed, "fields": sorted(data_fields(spec))},
+        "data": {
+            "file": data_file,
+            "seed": data_seed,
+            "fields": sorted(data_fields(spec)),
+            "augment": augment,
+        },
     }
 
 

@@ -11,7 +11,7 @@ import torch
 from graphgan.cli.export_commands import run_export
 from graphgan.cli.main import build_parser, main
 from graphgan.compiler import compile_network
-from graphgan.export import ExportError, ExportOptions, export_project
+from graphgan.export import ExportError, export_project
 from graphgan.export.naming import Namer, class_name
 from graphgan.graph import Graph, dumps
 from graphgan.graph.files import graph_from_data
@@ -119,17 +119,6 @@ def test_a_run_folder_takes_no_variables(tmp_path: Path) -> None:
     args = build_parser().parse_args(["export", str(run), "--out", "x", "--set", "steps=1"])
     with pytest.raises(ExportError, match="--set and --preset do not apply to a run folder"):
         run_export(args)
-
-
-def test_augmented_data_is_refused_by_name(tmp_path: Path) -> None:
-    graph = small_cgan()
-    assert graph.training is not None
-    flipped = with_training(graph, data={**graph.training["data"], "flip": True})
-    with pytest.raises(ExportError, match=r"dataset 'digits' cannot be embedded.*flip=True"):
-        export_project(flipped, tmp_path / "out")
-    assert not (tmp_path / "out").exists()
-    export_project(flipped, tmp_path / "out", ExportOptions(data=False))
-    assert not (tmp_path / "out" / "data.npz").exists()
 
 
 def test_a_loss_term_train_py_lacks_is_refused_by_name(tmp_path: Path) -> None:
