@@ -11,6 +11,9 @@ beside an L1-only U-Net at equal steps and the mean training image as the contro
 scored by Y-channel PSNR (4-pixel border cropped) on held-out photos at 4x: the
 MSE-pretrained SRResNet against bicubic up-sampling and an untrained generator, with the
 adversarial stage's PSNR reported beside it (the paper's SRGAN is below bicubic in PSNR).
+StackGAN is scored on held-out captions: the share of stage-II images in which a small CNN,
+trained on real renders only, recognises every attribute the caption states (the data pack's
+own parser reads them from the caption), against the same images scored with shuffled captions.
 
 `python bench/template_quality.py [TEMPLATE ...]` runs the named checks (all by default) and
 merges their figures into bench/results/template_quality.json, keeping the other templates'
@@ -46,6 +49,7 @@ from graphgan.templates import open_document
 from graphgan.training.checkpoints import load_checkpoint
 from graphgan.training.generate import open_run, sample_images
 from graphgan.training.loop import TrainOptions, train
+from graphgan_data.captions import ATTRIBUTES, parse
 from graphgan_data.labelmaps import segment
 
 GOAL_ACCURACY = 0.6  # of generated digits classified as the class asked for
@@ -55,6 +59,10 @@ INFOGAN_CONTROL_CEILING = 0.35  # the no-information-term control must stay belo
 INFOGAN_SEEDS = (0, 1, 2)
 PIX2PIX_GOAL = 0.75  # mean IoU of the segmented outputs (reference section 10.4)
 SRGAN_MARGIN = 0.2  # dB the SRResNet stage must beat bicubic by (reference section 10.3)
+STACKGAN_GOAL = 0.6  # stage-II images with every caption attribute recognised (section 11)
+STACKGAN_CONTROL_CEILING = 0.02  # the same images against shuffled captions
+SCORER_STEPS = 1500
+SCORER_JITTER = 0.5  # real renders with shape jitter, so the scorer does not memorise pixels
 
 
 def digit_arrays(split: Literal["train", "test"]) -> tuple[np.ndarray, np.ndarray]:
@@ -292,11 +300,123 @@ def srgan_quality() -> dict[str, Any]:
     }
 
 
+class AttributeScorer(torch.nn.Module):
+    """A small CNN with one head per caption attribute, for 64x64 images in [-1, 1]."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layers: list[torch.nn.Module] = []
+        for inputs, outputs in ((3, 32), (32, 64), (64, 64)):
+            layers += [torch.nn.Conv2d(inputs, outputs, 3, 2, 1), torch.nn.ReLU()]
+        self.trunk = torch.nn.Sequential(*layers, torch.nn.Flatten(), torch.nn.Linear(4096, 128))
+        self.heads = torch.nn.ModuleList(torch.nn.Linear(128, len(v)) for v in ATTRIBUTES.values())
+
+    def forward(self, images: torch.Tensor) -> list[torch.Tensor]:
+        features = torch.relu(self.trunk(images))  # (N, 3, 64, 64) -> (N, 128)
+        return [head(features) for head in self.heads]
+
+    @torch.no_grad()
+    def predict(self, images: torch.Tensor) -> torch.Tensor:
+        """(N, 5) attribute indices, in ATTRIBUTES order."""
+        self.eval()
+        images = torch.nn.functional.interpolate(images, size=64, mode="bilinear")
+        parts = [
+            torch.stack([h.argmax(1) for h in self(images[i : i + 100])], 1)
+            for i in range(0, len(images), 100)
+        ]
+        return torch.cat(parts)
+
+
+def fitted_scorer() -> AttributeScorer:
+    """The attribute scorer trained on jittered real renders of the training split."""
+    options = DataOptions(image_size=64, extra={"size": 4000, "jitter": SCORER_JITTER})
+    dataset = default_registry().datasets["shapes-captions"].load(options)
+    items = [dataset[i] for i in range(len(dataset))]
+    images = torch.stack([item["image"] for item in items])
+    attributes = torch.stack([item["attributes"] for item in items])
+    scorer = AttributeScorer()
+    optimiser = torch.optim.Adam(scorer.parameters(), lr=1e-3)
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(SCORER_STEPS):
+        batch = torch.randint(len(images), (64,), generator=generator)
+        logits = scorer(images[batch])
+        loss = sum(
+            torch.nn.functional.cross_entropy(head, attributes[batch, i])
+            for i, head in enumerate(logits)
+        )
+        optimiser.zero_grad()
+        loss.backward()  # type: ignore[union-attr]
+        optimiser.step()
+    return scorer
+
+
+def attribute_agreement(predicted: torch.Tensor, stated: torch.Tensor) -> dict[str, float]:
+    """Per-attribute accuracy and the share of images with every attribute right."""
+    right = predicted == stated
+    figures = {
+        name: round(float(right[:, i].float().mean()), 3) for i, name in enumerate(ATTRIBUTES)
+    }
+    return {**figures, "all": round(float(right.all(1).float().mean()), 3)}
+
+
+@torch.no_grad()
+def captioned_images(run: Any, tokens: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Stage-I and stage-II images for each caption, one fixed noise draw each."""
+    call = run.networks.call
+    text = call("text_encoder", {"t_tokens": tokens})["t_embedding"]
+    noise_dim = run.networks.node("g1_noise").params.dim
+    noise = torch.randn(len(tokens), noise_dim, generator=torch.Generator().manual_seed(1))
+    first = call("stage1_generator", {"g1_text": text, "g1_noise": noise})["g1_image"]
+    second = call("stage2_generator", {"g2_sketch": first, "g2_text": text})["g2_image"]
+    return {"stage1": first.clamp(-1, 1), "stage2": second.clamp(-1, 1)}
+
+
+def caption_items() -> dict[str, Any]:
+    """The held-out captions: their token ids, the attributes they state, the real renders."""
+    options = DataOptions(image_size=64, split="test")
+    dataset = default_registry().datasets["shapes-captions"].load(options)
+    items = [dataset[i] for i in range(len(dataset))]
+    stated = torch.tensor([parse(item["caption"]) for item in items])
+    return {
+        "tokens": torch.stack([item["tokens"] for item in items]),
+        "image": torch.stack([item["image"] for item in items]),
+        "stated": stated,
+        # A fixed permutation: each image scored against another caption's attributes.
+        "shuffled": stated[torch.randperm(len(stated), generator=torch.Generator().manual_seed(2))],
+    }
+
+
+def stackgan_quality() -> dict[str, Any]:
+    graph = configure(open_document("stackgan"), "demo")
+    items = caption_items()
+    stated = items["stated"]
+    with TemporaryDirectory() as folder:
+        run, _, seconds = trained_run(graph, folder, seed=0)
+        images = captioned_images(run, items["tokens"])
+
+    scorer = fitted_scorer()
+    real = attribute_agreement(scorer.predict(items["image"]), stated)
+    stage2 = attribute_agreement(scorer.predict(images["stage2"]), stated)
+    control = attribute_agreement(scorer.predict(images["stage2"]), items["shuffled"])
+    return {
+        "steps": training_spec(graph).total_steps,
+        "train_seconds": round(seconds, 1),
+        "test_captions": len(stated),
+        "scorer_on_real_test_renders": real,
+        "stage1_upsampled_not_gated": attribute_agreement(scorer.predict(images["stage1"]), stated),
+        "stage2": stage2,
+        "control_shuffled_captions": control,
+        "goal_all_attributes": STACKGAN_GOAL,
+        "meets_goal": stage2["all"] >= STACKGAN_GOAL and control["all"] <= STACKGAN_CONTROL_CEILING,
+    }
+
+
 CHECKS: dict[str, Callable[[], dict[str, Any]]] = {
     "cgan": cgan_quality,
     "infogan": infogan_quality,
     "pix2pix": pix2pix_quality,
     "srgan": srgan_quality,
+    "stackgan": stackgan_quality,
 }
 
 

@@ -135,8 +135,20 @@ class StepContext:
             raise SourceError(f"source '{source}': field '{field_name}' is not a tensor")
         if modifier == "rolled":
             return tensor.roll(1, dims=0)  # pair each item with its neighbour's field
+        factor = modifier.removeprefix("down")
+        if (
+            modifier.startswith("down")
+            and factor.isdigit()
+            and int(factor) > 0
+            and tensor.dim() == 4
+        ):
+            # Area averaging: a stacked GAN's early stage sees the real images at its size.
+            return F.avg_pool2d(tensor, int(factor))  # (N, C, H, W) -> (N, C, H/k, W/k)
         if modifier:
-            raise SourceError(f"source '{source}': unknown modifier '{modifier}'; use 'rolled'")
+            raise SourceError(
+                f"source '{source}': unknown modifier '{modifier}'; use 'rolled', or 'downK' "
+                "(K a whole factor) on images"
+            )
         return tensor
 
     def resolve(self, node_id: str, source: str) -> Tensor:

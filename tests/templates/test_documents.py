@@ -21,6 +21,8 @@ REFERENCE = {
     ("pix2pix", "discriminator"): 2_769_729,
     ("srgan", "generator"): 1_549_462,
     ("srgan", "discriminator"): 23_565_505,
+    # Conditioning augmentation included; the text encoder is its own network, outside it.
+    ("stackgan", "stage1_generator"): 10_301_248,
 }
 INFO_FIELDS = ("use_when", "paper", "follows_paper", "common_practice")
 
@@ -130,3 +132,48 @@ def test_srgan_generator_upscales_four_times() -> None:
     assert generator(torch.rand(2, 3, 16, 16)).shape == (2, 3, 64, 64)
     residual = [n for n, _ in generator.named_children() if n.startswith("g_res")]
     assert len(residual) == 16
+
+
+@torch.no_grad()
+def test_stackgan_stage_two_refines_stage_one_to_four_times_its_size() -> None:
+    graph = configure(open_document("stackgan"), "demo")
+    analysis = analyse(graph)
+    encoder = compile_network(analysis, "text_encoder").eval()
+    stage1 = compile_network(analysis, "stage1_generator").eval()
+    stage2 = compile_network(analysis, "stage2_generator").eval()
+    tokens = torch.randint(1, 35, (3, 11))
+
+    text = encoder(tokens)
+    assert text.shape == (3, 128)
+    first = stage1(text, torch.randn(3, 32))
+    assert first["g1_image"].shape == (3, 3, 16, 16)
+    assert first["g1_mu"].shape == first["g1_logvar"].shape == (3, 32)
+    second = stage2(first["g1_image"], text)
+    assert second["g2_image"].shape == (3, 3, 64, 64)
+    assert float(second["g2_image"].abs().max()) <= 1
+    residual = [n for n, _ in stage2.named_children() if n.startswith("g2_res")]
+    assert len(residual) == 4
+
+
+@torch.no_grad()
+def test_stackgan_discriminators_read_the_caption() -> None:
+    graph = configure(open_document("stackgan"), "demo")
+    discriminator = compile_network(analyse(graph), "stage2_discriminator").eval()
+    image = torch.rand(2, 3, 64, 64) * 2 - 1
+    tokens = torch.randint(1, 35, (2, 11))
+    logit = discriminator(image, tokens)
+    assert logit.shape == (2, 1)
+    assert not torch.equal(logit, discriminator(image, tokens.flip(1)))
+
+
+def test_stackgan_paper_sizes_are_64_then_256() -> None:
+    summary = summarise(analyse(open_document("stackgan")))
+    shapes = {
+        row.node: next(iter(row.outputs.values()), "")
+        for network in ("stage1_generator", "stage2_generator")
+        for row in summary[network].nodes
+    }
+    assert shapes["g1_grid"] == "(N, 1024, 4, 4)"
+    assert shapes["g1_tanh"] == "(N, 3, 64, 64)"
+    assert shapes["g2_join"] == "(N, 640, 16, 16)"  # 4 x GF_DIM image features + Ng text
+    assert shapes["g2_tanh"] == "(N, 3, 256, 256)"

@@ -30,6 +30,7 @@ TERMS = {
     },
     "pix2pix": {"g_adversarial", "g_l1"},
     "srgan": {"g_adversarial", "g_l2"},
+    "stackgan": {"g_adversarial", "g_kl"},
 }
 
 # The variables holding each template's phase lengths.
@@ -38,7 +39,25 @@ PHASE_STEPS = {
     "infogan": ("steps",),
     "pix2pix": ("steps",),
     "srgan": ("pretrain_steps", "steps"),
+    "stackgan": ("stage1_steps", "stage2_steps"),
 }
+
+# The networks each template's demo steps must move (one step of each phase, see FIRST_PHASE).
+TRAINED = {
+    "cgan": ("generator", "discriminator"),
+    "infogan": ("generator", "discriminator"),
+    "pix2pix": ("generator", "discriminator"),
+    "srgan": ("generator", "discriminator"),
+    "stackgan": (
+        "text_encoder",
+        "stage1_generator",
+        "stage1_discriminator",
+        "stage2_generator",
+        "stage2_discriminator",
+    ),
+}
+# One step of the first phase, so that two steps reach the second.
+FIRST_PHASE = {"srgan": {"pretrain_steps": 1}, "stackgan": {"stage1_steps": 1}}
 
 
 def run_demo(
@@ -57,19 +76,19 @@ def changed(before: Weights, after: Weights, network: str) -> set[str]:
 
 
 def test_every_shipped_template_has_a_training_check() -> None:
-    assert set(template_names()) == set(TERMS) == set(PHASE_STEPS)
+    assert set(template_names()) == set(TERMS) == set(PHASE_STEPS) == set(TRAINED)
 
 
 @pytest.mark.parametrize("name", sorted(TERMS))
 def test_demo_steps_give_finite_losses_and_move_both_networks(name: str, tmp_path: Path) -> None:
-    extra: dict[str, VariableValue] = {"pretrain_steps": 1} if name == "srgan" else {}
+    extra: dict[str, VariableValue] = FIRST_PHASE.get(name, {})
     before, _ = run_demo(name, tmp_path / "start", 0, **extra)
     after, metrics = run_demo(name, tmp_path / "run", 2, **extra)
 
     last = metrics[-1]
     assert {"d_loss", "g_loss", *TERMS[name]} <= set(last)
     assert all(math.isfinite(value) for m in metrics for value in m.values())
-    for network in ("generator", "discriminator"):
+    for network in TRAINED[name]:
         assert changed(before, after, network), network
 
 
@@ -99,3 +118,13 @@ def test_srgan_perceptual_content_loss_asks_for_the_vgg_weights(
     )
     with pytest.raises(WeightsMissingError, match="needs VGG19 weights"):
         train(graph, TrainOptions(out=tmp_path / "run", steps=1, progress=False))
+
+
+def test_stackgan_stage_two_trains_with_stage_one_frozen(tmp_path: Path) -> None:
+    before, _ = run_demo("stackgan", tmp_path / "start", 0)
+    after, metrics = run_demo("stackgan", tmp_path / "run", 2, stage1_steps=0)
+    assert all({"g_kl", "d_loss"} <= set(m) for m in metrics)
+    for network in ("stage2_generator", "stage2_discriminator"):
+        assert changed(before, after, network), network
+    for network in ("text_encoder", "stage1_generator", "stage1_discriminator"):
+        assert not changed(before, after, network), network
