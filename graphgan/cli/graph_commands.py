@@ -107,9 +107,12 @@ def run_nodes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ports(ports: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{p['name']}:{p['kind']}" for p in ports) or "-"
+
+
 def format_kind(kind: dict[str, Any]) -> str:
-    ports = lambda side: ", ".join(f"{p['name']}:{p['kind']}" for p in kind[side]) or "-"  # noqa: E731
-    lines = [f"  {kind['kind']}  ({ports('inputs')}) -> ({ports('outputs')})"]
+    lines = [f"  {kind['kind']}  ({_ports(kind['inputs'])}) -> ({_ports(kind['outputs'])})"]
     lines.append(textwrap.indent(textwrap.fill(kind["description"], 88), "      "))
     for param in kind["params"]:
         default = "required" if param["required"] else f"default {param['default']!r}"

@@ -43,6 +43,7 @@ from graphgan.training.plots import plot_losses
 from graphgan.training.recipe import Optimisation, recipe_step
 from graphgan.training.runs import (
     RunPaths,
+    State,
     make_manifest,
     new_run_dir,
     write_json_atomic,
@@ -428,9 +429,9 @@ class _Loop:
         )
         self.sink.event("checkpoint", step, path=str(folder))
 
-    def _status(self, state: str, step: int, message: str = "") -> None:
+    def _status(self, state: State, step: int, message: str = "") -> None:
         if self.rank == 0:
-            write_status(self.paths, state, step, self.trainer.total, message)  # type: ignore[arg-type]
+            write_status(self.paths, state, step, self.trainer.total, message)
             self.status_written = time.monotonic()
 
 
