@@ -6,13 +6,12 @@ every N steps, `sample`, `checkpoint`, `finished`, `failed` with the reason, `in
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from graphgan.runs.store import RunStore, State
-from graphgan.training.sinks import MetricSink
+from graphgan.training.sinks import MetricSink, json_number
 
 # Every kind of event a run's stream may carry, in the order a run usually emits them.
 EVENT_KINDS = (
@@ -25,14 +24,6 @@ EVENT_KINDS = (
     "failed",
     "interrupted",
 )
-
-
-def json_number(value: float) -> float | str:
-    """A metric as JSON can carry it: a number, or "NaN" / "Infinity" / "-Infinity"."""
-    value = float(value)
-    if math.isfinite(value):
-        return value
-    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
 
 
 class StoreSink(MetricSink):

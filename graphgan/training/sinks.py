@@ -75,7 +75,7 @@ class JsonlSink(MetricSink):
     def log(self, step: int, metrics: Mapping[str, float]) -> None:
         if self._file is None:
             raise ValueError(f"metrics file {self.path} is closed")
-        values = {name: _json_number(value) for name, value in metrics.items()}
+        values = {name: json_number(value) for name, value in metrics.items()}
         record = {"step": step, **values}
         self._file.write(json.dumps(record, allow_nan=False) + "\n")
         self._file.flush()
@@ -86,7 +86,8 @@ class JsonlSink(MetricSink):
             self._file = None
 
 
-def _json_number(value: float) -> float | str:
+def json_number(value: float) -> float | str:
+    """A metric as strict JSON can carry it: a number, or "NaN" / "Infinity" / "-Infinity"."""
     value = float(value)
     if math.isfinite(value):
         return value
