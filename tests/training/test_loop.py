@@ -222,3 +222,11 @@ def test_a_signal_stops_the_run_after_its_step_with_a_checkpoint(
     assert load_checkpoint(result.run_dir).step == 3
     assert signal.Signals(number).name in read_status(RunPaths(result.run_dir)).message
     assert signal.getsignal(number) is previous  # the run's handlers are gone again
+
+
+def test_validation_knows_the_built_in_terms_and_recipes_the_trainer_runs() -> None:
+    from graphgan.graph.training import BUILT_IN_RECIPES, BUILT_IN_TERMS
+    from graphgan.training.recipe import recipe_step, train_step
+
+    assert sorted(losses.TERMS) == sorted(BUILT_IN_TERMS)
+    assert [recipe_step(name) for name in BUILT_IN_RECIPES] == [train_step]
