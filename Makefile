@@ -2,7 +2,7 @@
 PYTHON ?= python3
 TORCH_PIN = torch==2.13.0
 
-.PHONY: install install-dev lint typecheck unit test bench bench-gpu gpu-wheels demo
+.PHONY: install install-dev lint typecheck unit test bench quality bench-gpu gpu-wheels demo
 
 # The CPU build of torch is pinned first: an unpinned torch pulls a multi-GB CUDA build.
 install:
@@ -30,10 +30,14 @@ bench:
 	$(PYTHON) bench/validation_speed.py
 	$(PYTHON) bench/compiled_vs_handwritten.py
 	$(PYTHON) bench/training_step.py
-	$(PYTHON) bench/template_quality.py
+	$(PYTHON) bench/quality
 	$(PYTHON) bench/server_load.py
 	QT_QPA_PLATFORM=offscreen $(PYTHON) bench/editor_speed.py
 	QT_QPA_PLATFORM=offscreen $(PYTHON) -m pytest -m slow -q || test $$? -eq 5  # 5: none marked yet
+
+# Each template's demo trained on its embedded data and scored against its floor (minutes each).
+quality:
+	$(PYTHON) bench/quality
 
 # On a CUDA machine: the CUDA tests, then images per second and peak memory per template
 # (under 5 minutes). `gpu-wheels` saves, here, the dependencies that machine lacks.
