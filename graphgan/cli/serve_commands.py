@@ -29,6 +29,18 @@ def register(commands: Any) -> None:
         "--workers", type=int, help="runs trained at once (default: one per GPU, or one)"
     )
     serve.add_argument(
+        "--worker-threads",
+        type=int,
+        help="CPU threads of each run on the CPU (default: every core but one, shared out)",
+    )
+    serve.add_argument(
+        "--request-nice",
+        type=int,
+        default=10,
+        help="how much lower than the runs' the CPU priority of answering requests is, "
+        "0 to 19 (default 10; Linux)",
+    )
+    serve.add_argument(
         "--cors", nargs="+", default=[], metavar="ORIGIN", help="web origins allowed to call"
     )
     serve.add_argument(
@@ -53,6 +65,8 @@ def run_serve(args: argparse.Namespace) -> int:
         port=args.port,
         token=args.token,
         workers=args.workers,
+        worker_threads=args.worker_threads,
+        request_nice=args.request_nice,
         cors_origins=tuple(args.cors),
         max_body_bytes=args.max_body,
         access_log=args.access_log,

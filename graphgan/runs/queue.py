@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,16 @@ def default_concurrency() -> int:
     return max(1, torch.cuda.device_count())
 
 
+def default_threads(concurrency: int) -> int:
+    """CPU threads for each of `concurrency` CPU runs: every core but one, shared out.
+
+    The core left over answers requests; without it, 50 clients validating graphs took more
+    than half of a training run's steps on 2 cores (bench/server_load.py).
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, ((cores or 1) - 1) // concurrency)
+
+
 class RunQueue:
     """Owns the worker processes of one workspace's run store."""
 
@@ -47,11 +58,17 @@ class RunQueue:
         store: RunStore,
         concurrency: int | None = None,
         target: Callable[..., None] = work,
+        threads: int | None = None,
     ) -> None:
-        """`target` is what a worker process runs: `work`, unless a test swaps it."""
+        """`target` is what a worker process runs: `work`, unless a test swaps it.
+
+        `threads` is the CPU threads of each run on the CPU (default `default_threads`);
+        runs on a GPU keep torch's default.
+        """
         self.workspace, self.store, self.target = workspace, store, target
         self.concurrency = concurrency or default_concurrency()
         self._gpus = _gpu_count()
+        self.threads = None if self._gpus else threads or default_threads(self.concurrency)
         self._context = multiprocessing.get_context("spawn")
         self._workers: dict[str, _Worker] = {}
         self._lock = threading.Lock()
@@ -130,7 +147,7 @@ class RunQueue:
         run_dir = self.workspace.runs / run_id
         stop = self._context.Event()
         gpu = slot % self._gpus if self._gpus else None
-        args = (str(self.store.path), str(run_dir), run_id, stop, gpu)
+        args = (str(self.store.path), str(run_dir), run_id, stop, gpu, self.threads)
         process = self._context.Process(
             target=self.target, args=args, name=f"graphgan-run-{run_id}"
         )

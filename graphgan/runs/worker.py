@@ -31,11 +31,20 @@ class StopFlag:
         return bool(self.event.is_set()) or os.getppid() != self.parent
 
 
-def work(database: str, run_dir: str, run_id: str, stop: Any, gpu: int | None) -> None:
-    """Entry point of a worker process; never raises, the store says how the run ended."""
+def work(
+    database: str, run_dir: str, run_id: str, stop: Any, gpu: int | None, threads: int | None
+) -> None:
+    """Entry point of a worker process; never raises, the store says how the run ended.
+
+    `gpu` is the CUDA device this run trains on; `threads`, the CPU threads it may use.
+    """
     if gpu is not None:
         # Before torch is imported: each worker sees one device, as cuda:0.
         os.environ["CUDA_VISIBLE_DEVICES"] = str(gpu)
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
     store = RunStore(Path(database))
     handler = _log_to(Path(run_dir) / "train.log")
     try:

@@ -21,6 +21,7 @@ from graphgan.server import catalogue_api, checks_api, errors, events_api, graph
 from graphgan.server.context import ServerContext
 from graphgan.server.documents import Analyses
 from graphgan.server.graph_files import GraphFiles
+from graphgan.server.priority import lower_serving_priority
 from graphgan.server.security import Guard
 from graphgan.server.settings import ServerSettings
 
@@ -37,7 +38,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         workspace=workspace,
         graphs=GraphFiles(workspace),
         store=store,
-        queue=RunQueue(workspace, store, settings.workers),
+        queue=RunQueue(workspace, store, settings.workers, threads=settings.worker_threads),
         analyses=Analyses(),
     )
 
@@ -46,6 +47,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
         # Load the plugin packs now, so the first client does not wait for them.
         default_registry()
         context.queue.start()
+        lower_serving_priority(settings.request_nice)  # after the scheduler thread started
         log.info(
             "serving workspace %s, %d run(s) at a time", workspace.root, context.queue.concurrency
         )

@@ -27,6 +27,8 @@ class ServerSettings:
     port: int = DEFAULT_PORT
     token: str | None = None
     workers: int | None = None  # concurrent runs; None: one per GPU, or one on CPU
+    worker_threads: int | None = None  # CPU threads per CPU run; None: all cores but one
+    request_nice: int = 10  # how much nicer than the runs the request threads are (Linux)
     cors_origins: tuple[str, ...] = ()
     max_body_bytes: int = DEFAULT_MAX_BODY
     access_log: bool = False  # a line per request; off by default, it costs under load
@@ -52,6 +54,10 @@ class ServerSettings:
             raise SettingsError(f"a body limit of {self.max_body_bytes} bytes is below 1 KiB")
         if self.workers is not None and self.workers < 1:
             raise SettingsError(f"--workers {self.workers}: at least one run must be able to go")
+        if self.worker_threads is not None and self.worker_threads < 1:
+            raise SettingsError(f"--worker-threads {self.worker_threads}: a run needs a thread")
+        if not 0 <= self.request_nice <= 19:
+            raise SettingsError(f"--request-nice {self.request_nice}: use 0 (off) to 19")
         return self
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+import torch
 from fastapi.testclient import TestClient
 
 from graphgan.runs import RunQueue, RunStateError, RunStore, Workspace
+from graphgan.runs.queue import default_threads
 from graphgan.server import ServerSettings, create_app
 from tests.server.conftest import LOCAL, wait_for
-from tests.server.workers import die
+from tests.server.workers import die, report_threads
 
 
 def test_a_restart_marks_running_runs_interrupted_and_keeps_the_rest(workspace: Path) -> None:
@@ -65,6 +68,27 @@ def test_a_crashing_worker_fails_its_run_and_the_queue_goes_on(workspace: Path) 
         queue.close()
     assert "exit code 3" in store.get("a").message
     assert [event.kind for event in store.events("b")] == ["queued", "failed"]
+
+
+@pytest.mark.parametrize("given", [None, 3])
+def test_cpu_runs_leave_a_core_to_the_server_unless_told(
+    workspace: Path, given: int | None
+) -> None:
+    if torch.cuda.is_available():
+        pytest.skip("runs on a GPU keep torch's default threads")
+    space = Workspace.open(workspace)
+    store = RunStore(space.database)
+    queue = RunQueue(space, store, concurrency=1, target=report_threads, threads=given)
+    queue.start()
+    try:
+        store.create("a", "tiny", "{}", {})
+        queue.wake()
+        wait_for(lambda: store.get("a").state == "failed")
+    finally:
+        queue.close()
+    written = (space.runs / "a" / "threads.txt").read_text(encoding="utf-8")
+    cores = len(os.sched_getaffinity(0))
+    assert int(written) == (given or max(1, cores - 1)) == (given or default_threads(1))
 
 
 def test_the_server_answers_after_a_worker_crash(
