@@ -59,6 +59,13 @@ def register(commands: Any) -> None:
         metavar="NAME=VALUE",
         help="fix a latent code input (a category index, or values)",
     )
+    sample.add_argument(
+        "--sweep",
+        metavar="CODE[:DIM][=LOW:HIGH]",
+        help="a grid with one draw of the other inputs a row and CODE stepped across the "
+        "columns: every category, or dimension DIM from LOW to HIGH (default -2:2) in 10 steps; "
+        "-n counts the rows",
+    )
     sample.add_argument("--caption", help="caption to illustrate, where the graph takes text")
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto")
@@ -97,15 +104,24 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def run_sample(args: argparse.Namespace) -> int:
-    from graphgan.training.generate import open_run, sample_images
+    from graphgan.training.generate import open_run, parse_sweep, sample_images, sweep_images
     from graphgan.training.grids import save_array, save_grid
     from graphgan.training.loop import pick_device
 
     device = pick_device(args.device)
     run = open_run(args.run_dir, device)
     codes = dict(item.partition("=")[::2] for item in args.code)
-    images = sample_images(run, args.n, device, args.seed, args.label, codes, args.caption)
     value_range = run.spec.data.value_range
+    if args.sweep:
+        sweep = parse_sweep(args.sweep)
+        images, columns = sweep_images(run, sweep, args.n, device, args.seed, codes)
+        if args.out.suffix == ".npy":
+            save_array(images, args.out, value_range)
+        else:
+            save_grid(images, args.out, value_range, nrow=columns)
+        print(f"{len(images) // columns} rows of {sweep.code} swept, step {run.step}: {args.out}")
+        return 0
+    images = sample_images(run, args.n, device, args.seed, args.label, codes, args.caption)
     if args.out.suffix == ".npy":
         save_array(images, args.out, value_range)
     else:

@@ -17,7 +17,7 @@ from graphgan.errors import GraphganError
 from graphgan.graph import load
 from graphgan.graph.training import TrainingSpec, training_spec
 from graphgan.training.checkpoints import load_checkpoint
-from graphgan.training.context import Networks
+from graphgan.training.context import Networks, StepContext
 from graphgan.training.data import data_options, open_dataset
 from graphgan.training.runs import RunPaths
 from graphgan.training.sampling import draw, fixed_context, needs_data
@@ -124,6 +124,94 @@ def sample_images(
         data_overrides=fields,
     )
     return draw(run.networks, run.spec.phases[-1], ctx)
+
+
+SWEEP_COLUMNS = 10  # values a continuous code steps through, low to high
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """One latent code stepped across the columns of a grid, every other input held per row.
+
+    A categorical code steps through its categories; a continuous one moves dimension
+    `dim` (default 0) from `low` to `high` in SWEEP_COLUMNS steps.
+    """
+
+    code: str
+    dim: int | None = None
+    low: float = -2.0
+    high: float = 2.0
+
+
+def parse_sweep(text: str) -> Sweep:
+    """`CODE`, `CODE:DIM` or `CODE:DIM=LOW:HIGH` (e.g. `g_cont:1=-2:2`) as a Sweep."""
+    target, _, span = text.partition("=")
+    code, _, dim = target.partition(":")
+    try:
+        low, high = (float(part) for part in span.split(":")) if span else (-2.0, 2.0)
+        return Sweep(code, int(dim) if dim else None, low, high)
+    except ValueError:
+        raise SampleError(
+            f"--sweep {text}: expected CODE, CODE:DIM or CODE:DIM=LOW:HIGH, e.g. g_cont:0=-2:2"
+        ) from None
+
+
+def sweep_images(
+    run: TrainedRun,
+    sweep: Sweep,
+    rows: int,
+    device: torch.device,
+    seed: int = 0,
+    codes: Mapping[str, str] | None = None,
+) -> tuple[Tensor, int]:
+    """A grid as InfoGAN's figures draw it: each row one draw of the noise and the other
+    codes (`codes` fixes some), the columns stepping `sweep`'s code. Returns the images, row
+    by row, and the number of columns."""
+    code = run.networks.node(sweep.code) if sweep.code in run.spec.inputs else None
+    if code is None or code.kind != "io.LatentCode":
+        known = [n for n in run.spec.inputs if run.networks.node(n).kind == "io.LatentCode"]
+        raise SampleError(f"--sweep {sweep.code}: no latent code input of that id ({known})")
+    params: Any = code.params
+    categorical = params.distribution == "categorical"
+    dim = sweep.dim or 0
+    if categorical and sweep.dim is not None:
+        raise SampleError(
+            f"--sweep {sweep.code}:{sweep.dim}: a categorical code steps through its "
+            f"categories; give no dimension (--sweep {sweep.code})"
+        )
+    if not 0 <= dim < params.dim:
+        raise SampleError(f"--sweep {sweep.code}:{dim}: dimensions run 0 to {params.dim - 1}")
+    columns = int(params.dim) if categorical else SWEEP_COLUMNS
+    dataset = None
+    if needs_data(run.spec):
+        _, dataset = open_dataset(
+            run.data or run.spec.data.dataset, data_options(run.spec.data, seed, split="test")
+        )
+    held = input_overrides(run, rows, None, codes or {})
+    ctx = fixed_context(run.spec, run.networks, dataset, device, seed, held, count=rows)
+    grid = StepContext(
+        run.networks, _repeat(ctx.batch, columns), device, ctx.frozen, rows * columns
+    )
+    grid.values = {node: value.repeat_interleave(columns, 0) for node, value in ctx.values.items()}
+    if categorical:
+        steps = torch.arange(columns).repeat(rows)
+        grid.values[sweep.code] = F.one_hot(steps, columns).float().to(device)
+    else:
+        swept = grid.values[sweep.code].clone()
+        swept[:, dim] = torch.linspace(sweep.low, sweep.high, columns).repeat(rows)
+        grid.values[sweep.code] = swept
+    return draw(run.networks, run.spec.phases[-1], grid), columns
+
+
+def _repeat(batch: Mapping[str, Any], times: int) -> dict[str, Any]:
+    """Each item of a data batch `times` times over, in place, as the grid's rows need."""
+    repeated: dict[str, Any] = {}
+    for name, value in batch.items():
+        if isinstance(value, Tensor):
+            repeated[name] = value.repeat_interleave(times, 0)
+        else:
+            repeated[name] = [item for item in value for _ in range(times)]
+    return repeated
 
 
 def caption_fields(run: TrainedRun, dataset: Any, caption: str, count: int) -> dict[str, Any]:

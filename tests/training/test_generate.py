@@ -9,7 +9,16 @@ import pytest
 import torch
 
 from graphgan.graph.files import graph_from_data
-from graphgan.training.generate import SampleError, open_run, sample_images
+from graphgan.graph.variables import configure
+from graphgan.templates import open_document
+from graphgan.training.generate import (
+    SampleError,
+    Sweep,
+    open_run,
+    parse_sweep,
+    sample_images,
+    sweep_images,
+)
 from graphgan.training.loop import TrainOptions, train
 from graphgan_data.captions import TOKENIZER
 from graphgan_data.errors import VocabularyError
@@ -102,3 +111,43 @@ def _two_captions() -> list[str]:
     dataset = default_registry().datasets["shapes-captions"].load(DataOptions(image_size=SIZE))
     captions = [dataset[i]["caption"] for i in range(20)]  # type: ignore[index]
     return [captions[0], next(c for c in captions if c != captions[0])]
+
+
+@pytest.fixture(scope="module")
+def infogan_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    graph = configure(open_document("infogan"), "demo", {"steps": 2})
+    folder = tmp_path_factory.mktemp("infogan")
+    return train(graph, TrainOptions(out=folder, progress=False)).run_dir
+
+
+def test_a_categorical_sweep_has_a_column_per_category(infogan_run: Path) -> None:
+    run = open_run(infogan_run, CPU)
+    images, columns = sweep_images(run, parse_sweep("g_cat"), 3, CPU)
+    assert columns == 10
+    assert images.shape == (30, 1, 28, 28)
+
+
+def test_a_sweep_holds_every_other_input_along_a_row(infogan_run: Path) -> None:
+    run = open_run(infogan_run, CPU)
+    still, columns = sweep_images(run, Sweep("g_cont", 1, 0.5, 0.5), 2, CPU, codes={"g_cat": "4"})
+    rows = still.reshape(2, columns, -1)
+    assert torch.equal(rows[:, :1].expand_as(rows), rows)  # nothing moves along a row
+    assert not torch.equal(rows[0], rows[1])  # each row has its own noise
+    moving, _ = sweep_images(run, parse_sweep("g_cont:1=-2:2"), 2, CPU, codes={"g_cat": "4"})
+    moving_rows = moving.reshape(2, columns, -1)
+    assert not torch.equal(moving_rows[:, :1].expand_as(moving_rows), moving_rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("g_noise", "no latent code input of that id"),
+        ("g_cont:7", "dimensions run 0 to 1"),
+        ("g_cat:3", "give no dimension"),
+        ("g_cont:0=low:high", "expected CODE, CODE:DIM or CODE:DIM=LOW:HIGH"),
+    ],
+)
+def test_a_sweep_that_cannot_be_drawn_says_why(infogan_run: Path, text: str, message: str) -> None:
+    run = open_run(infogan_run, CPU)
+    with pytest.raises(SampleError, match=message):
+        sweep_images(run, parse_sweep(text), 2, CPU)
