@@ -4,12 +4,21 @@ the window's thread ever stalls while a run trains.
 Goals (issue #7): a drawn canvas under 1 s after opening the largest template; shapes and
 problems updated under 100 ms after an edit of a 500-node graph; no stall of the window's
 thread over 100 ms while a tiny run trains. Qt runs offscreen, so no display is needed.
+
+"Cold" is a fresh interpreter that imports only the editor, opens the template and draws it,
+timed from its first line: the wait after typing `graphgan edit srgan`. The window draws the
+document first and analyses it after, so the cold figures are the first drawn canvas (with the
+CPU seconds it took, which a machine shared with other work does not inflate), and the canvas
+redrawn with every shape, parameter count and problem once the analysis (which loads the
+plugin packs, and torch with them) has arrived. Each is the median of three fresh processes.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,12 +28,14 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from common import ROOT, median_ms, write_results
-
 import graphgan.editor  # noqa: F401 (guards PySide6 before any Qt call)
+
+# Not `common`: it imports torch, which the cold open must not find already loaded.
+BENCH = Path(__file__).resolve().parent
 
 GOAL_OPEN_S, GOAL_EDIT_MS, GOAL_STALL_MS = 1.0, 100.0, 100.0
 EDIT_NODES = 500
+COLD_ROUNDS = 3
 HEARTBEAT_MS = 10
 
 
@@ -41,43 +52,54 @@ def largest_template() -> str:
     return max(template_names(), key=size)
 
 
-def open_to_drawn(name: str) -> float:
-    """Seconds from nothing to a window with the template's canvases drawn into a picture."""
+def open_to_drawn(name: str, started: float | None = None) -> dict[str, float]:
+    """Seconds from `started` (default: now) to a window with the template's canvases drawn
+    into a picture, then to the same picture with the analysis drawn; and the CPU seconds
+    this process had used when the first picture was ready."""
     from graphgan.editor.launch import application, open_window
 
     app = application()
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     window = open_window(name, recover=False)
     window.resize(1920, 1080)
     window.show()
     app.processEvents()
     window.grab()  # paints every visible widget, the canvas included
-    elapsed = time.perf_counter() - started
+    drawn, cpu = time.perf_counter() - started, time.process_time()
+    while window.document.pending:  # the analysis starts once the canvas has been painted
+        app.processEvents()
+        time.sleep(0.002)
+    window.grab()
+    complete = time.perf_counter() - started
+    if not window.node_palette.filled or not all(c.nodes for c in window.canvases.values()):
+        raise SystemExit("the analysed window lacks its palette or its nodes")
     window.document.undo_stack.setClean()
     window.close()
     window.deleteLater()
     app.processEvents()
-    return elapsed
+    return {"drawn_s": drawn, "complete_s": complete, "drawn_cpu_s": cpu}
 
 
-def cold_open(name: str) -> float:
-    """Opening in a fresh interpreter: Qt, the editor and the plugin packs all load."""
+def cold_open(name: str) -> dict[str, float]:
+    """Opening in a fresh interpreter, timed from its first line: Qt, the editor and (for the
+    analysis) the plugin packs all load."""
     code = (
-        "import sys, time; started = time.perf_counter(); "
-        f"sys.path.insert(0, {str(ROOT / 'bench')!r}); "
+        "import time; started = time.perf_counter(); import json, sys; "
+        f"sys.path.insert(0, {str(BENCH)!r}); "
         "import editor_speed; "
-        f"print(editor_speed.open_to_drawn({name!r}) + (time.perf_counter() - started))"
+        f"print(json.dumps(editor_speed.open_to_drawn({name!r}, started)))"
     )
-    # The printed figure counts the imports too: the time a user waits after typing the command.
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
-    return float(result.stdout.strip().splitlines()[-1])
+    figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
+    return figures
 
 
 def edit_rounds(rounds: int) -> dict[str, float]:
     """Median milliseconds from an edit of a 500-node network to its shapes and problems drawn."""
+    from common import median_ms
     from validation_speed import generated_graph
 
     from graphgan.editor import edits
@@ -161,8 +183,11 @@ def stall_while_training(steps: int) -> dict[str, Any]:
 
 
 def main() -> None:
+    from common import median_ms, write_results
+
     name = largest_template()
-    cold = cold_open(name)
+    colds = [cold_open(name) for _ in range(COLD_ROUNDS)]  # the machine is shared: a median
+    cold = {key: statistics.median(c[key] for c in colds) for key in colds[0]}
     open_to_drawn(name)  # loads Qt, the editor and the plugin packs in this process
     warm = [open_to_drawn(name) for _ in range(3)]
     edit = edit_rounds(rounds=20)
@@ -170,8 +195,12 @@ def main() -> None:
     figures: dict[str, Any] = {
         "load_average": os.getloadavg()[0],
         "largest_template": name,
-        "open_cold_s": cold,
-        "open_warm_s": median_ms(warm) / 1000,
+        "open_cold_s": cold["drawn_s"],
+        "open_cold_rounds_s": [c["drawn_s"] for c in colds],
+        "open_cold_cpu_s": cold["drawn_cpu_s"],
+        "open_cold_analysed_s": cold["complete_s"],
+        "open_warm_s": median_ms([w["drawn_s"] for w in warm]) / 1000,
+        "open_warm_analysed_s": median_ms([w["complete_s"] for w in warm]) / 1000,
         "goal_open_s": GOAL_OPEN_S,
         "edit_nodes": EDIT_NODES,
         **edit,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import logging
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -170,9 +171,30 @@ def discover(selected: Iterable[str] | None = None) -> Registry:
     return registry
 
 
-@cache
+_loading = threading.Lock()
+
+
 def default_registry() -> Registry:
-    """The registry of installed packs, loaded once per process."""
+    """The registry of installed packs, loaded once per process.
+
+    Thread-safe: the editor loads the packs on a worker thread, and a caller on another thread
+    waits for that load instead of starting a second one.
+    """
+    with _loading:
+        return _installed_registry()
+
+
+@cache
+def _installed_registry() -> Registry:
     setting = os.environ.get("GRAPHGAN_PLUGINS", "").strip()
     selected = [name.strip() for name in setting.split(",") if name.strip()] if setting else None
     return discover(selected)
+
+
+def default_registry_loaded() -> bool:
+    """Whether `default_registry()` would answer at once, without importing any pack."""
+    return _installed_registry.cache_info().currsize > 0
+
+
+# Tests install packs of their own and reset the cache through the public name.
+default_registry.cache_clear = _installed_registry.cache_clear  # type: ignore[attr-defined]

@@ -20,11 +20,13 @@ from nodeeditor.node_graphics_socket import QDMGraphicsSocket
 from nodeeditor.node_graphics_view import MODE_EDGE_DRAG, MODE_NODE_DRAG, QDMGraphicsView
 from nodeeditor.node_scene import Scene
 from nodeeditor.node_scene_history import SceneHistory
+from PySide6.QtCore import Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
     QMouseEvent,
+    QPaintEvent,
     QResizeEvent,
     QWheelEvent,
 )
@@ -93,12 +95,21 @@ class _NoSplicing(EdgeIntersect):
 class CanvasView(QDMGraphicsView):
     """Mouse and drop handling for a canvas, on top of the library's view."""
 
+    first_drawn = Signal()  # the canvas has been painted once
+
     def __init__(self, canvas: Canvas, gr_scene: Any) -> None:
         super().__init__(gr_scene, canvas)
         self.canvas = canvas
         self.dragging = _WireDragging(self)
         self.rerouting = _NoRerouting(self)
         self.edgeIntersect = _NoSplicing(self)
+        self._drawn = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._drawn:
+            self._drawn = True
+            self.first_drawn.emit()
 
     def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
         dropped_on_canvas = (

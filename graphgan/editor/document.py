@@ -7,6 +7,9 @@ CLI does, and the canvases, inspector and panels redraw once its analysis is rea
 Analysis runs on a worker thread, so an edit of a big graph never holds up the window. The
 window waits a few milliseconds for it, which is all a template needs, so small graphs update
 within the edit; a longer analysis arrives later, and only the newest graph's is applied.
+Opening a document is analysed the same way: in a fresh process the first analysis also loads
+the plugin packs (and with them torch), so until it arrives the canvas draws the nodes and
+wires the document itself holds, and their ports' kinds, shapes and parameter counts follow.
 """
 
 # Qt and the node editor library name their virtual methods and attributes in camelCase;
@@ -21,15 +24,17 @@ import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from graphgan.diagnostics import Report
 from graphgan.editor import background
 from graphgan.editor.labels import Labeller, NodeLabel
 from graphgan.graph import Graph, load, save
 from graphgan.registry import default_registry
-from graphgan.validation import Analysis, analyse
+from graphgan.validation import Analysis, NetworkInfo, NodeInfo, analyse
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +46,17 @@ _MERGEABLE = 1
 # a few milliseconds, a 500-node network's 10 to 30.
 WAIT_S = 0.015
 
-Result = tuple[Analysis, float]  # an analysis and the seconds it took
+Labels = dict[str, dict[str, NodeLabel]]  # network -> node id -> what the node shows
+
+
+class Result(NamedTuple):
+    """One analysis, what every node shows after it, and the seconds the analysis took."""
+
+    analysis: Analysis
+    labels: Labels
+    seconds: float
+
+
 _serials = itertools.count(1)
 
 
@@ -80,26 +95,37 @@ class Document(QObject):
     changed = Signal()  # the graph was replaced (an edit, an undo, a redo) and re-analysed
     saved = Signal()
 
-    def __init__(self, graph: Graph, path: Path | None = None) -> None:
+    def __init__(self, graph: Graph, path: Path | None = None, deferred: bool = False) -> None:
+        """With `deferred`, the first analysis waits for `start` (or `settle`), so a window can
+        draw the document before the analysis competes with it for the interpreter."""
         super().__init__()
         self.graph = graph
         self.path = path
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
+        # Only the worker thread counts parameters, so only it touches the labeller's cache.
         self._labeller = Labeller()
-        self._labels: dict[str, dict[str, NodeLabel]] = {}
-        self.analysis, self.analysis_seconds = _timed_analysis(graph)
-        self._edits = 0  # replacements so far; each analysis result carries its edit's number
+        self.analysis = unanalysed(graph)
+        self._labels: Labels = {}
+        self.analysis_seconds = 0.0
+        self._edits = 1  # versions of the graph so far; each result carries its version's number
         self._applied = 0
         self._future: Future[Result] | None = None
         self._serial = next(_serials)
         self._jobs = background.jobs("analyse")
         self._jobs.finished.connect(self._arrived)
+        if not deferred:
+            self._analyse()
 
     @classmethod
-    def open(cls, path: Path) -> Document:
+    def open(cls, path: Path, deferred: bool = False) -> Document:
         """The document saved at `path`; `DocumentError` or `GraphInvalidError` if unreadable."""
-        return cls(load(path), path)
+        return cls(load(path), path, deferred)
+
+    def start(self) -> None:
+        """Start a deferred first analysis; nothing if analysis has started already."""
+        if self._future is None:
+            self._analyse()
 
     @property
     def modified(self) -> bool:
@@ -121,17 +147,21 @@ class Document(QObject):
         """Make `graph` the document and analyse it; only undo commands call this."""
         self.graph = graph
         self._edits += 1
+        self._analyse()
+
+    def _analyse(self) -> None:
         if self._future is not None:
             self._future.cancel()  # still queued: this newer graph supersedes it
         # One worker runs analyses in the order of the edits, and one still queued when a
         # newer edit arrives is cancelled, so a burst of edits costs one analysis, not one each.
         token = (self._serial, self._edits)
-        self._future = self._jobs.submit(token, _timed_analysis, graph)
+        self._future = self._jobs.submit(token, _timed_analysis, self.graph, self._labeller)
         self.settle(WAIT_S)
 
     def settle(self, timeout: float | None = None) -> bool:
         """Wait up to `timeout` seconds (None: as long as it takes) for the newest analysis,
         and show it; whether it is shown."""
+        self.start()
         future = self._future
         if future is None or not self.pending:
             return True
@@ -147,15 +177,20 @@ class Document(QObject):
             self._apply(self._edits, future.result())  # an older graph's is never shown
 
     def _apply(self, edit: int, result: Result) -> None:
-        self.analysis, self.analysis_seconds = result
+        self.analysis, self._labels, self.analysis_seconds = result
         self._applied = edit
-        self._labels = {}
         self.changed.emit()
+
+    @property
+    def analysed(self) -> bool:
+        """Whether any analysis has arrived; before the first, labels come from the document."""
+        return self._applied > 0
 
     def labels(self, network: str) -> dict[str, NodeLabel]:
         """What each node of `network` shows, from the current analysis."""
         if network not in self._labels:
-            self._labels[network] = self._labeller.network(self.analysis, network)
+            # Before the first analysis: ids, kinds and the ports wires name, nothing counted.
+            self._labels[network] = Labeller().network(self.analysis, network)
         return self._labels[network]
 
     def save(self, path: Path | None = None) -> Path:
@@ -175,10 +210,21 @@ class Document(QObject):
         self.saved.emit()
 
 
-def _timed_analysis(graph: Graph) -> Result:
+def unanalysed(graph: Graph) -> Analysis:
+    """The graph as it stands before analysis: its nodes and wires, no kinds, no problems."""
+    networks = {
+        name: NetworkInfo(name, {node.id: NodeInfo(node) for node in net.nodes}, net.edges)
+        for name, net in graph.networks.items()
+    }
+    return Analysis(graph, Report(), networks)
+
+
+def _timed_analysis(graph: Graph, labeller: Labeller) -> Result:
     registry = default_registry()  # loading the plugin packs once is not analysis time
     started = time.perf_counter()
     analysis = analyse(graph, registry)
     seconds = time.perf_counter() - started
     log.debug("analysed in %.1f ms", seconds * 1000)
-    return analysis, seconds
+    # Counting parameters builds layers with torch, so it is done here, off the window's thread.
+    labels = {name: labeller.network(analysis, name) for name in analysis.networks}
+    return Result(analysis, labels, seconds)

@@ -19,15 +19,14 @@ from graphgan.editor.document import Document
 from graphgan.editor.fields import ParamField
 from graphgan.editor.labels import parameter_text
 from graphgan.graph.document import BlockParam, Node
-from graphgan.registry import BLOCK_PREFIX, Registry
+from graphgan.registry import BLOCK_PREFIX, default_registry
 
 
 class Inspector(QWidget):
     renamed = Signal(str, str)  # network, the node's new id
 
-    def __init__(self, document: Document, registry: Registry, parent: QWidget | None = None):
+    def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
-        self.registry = registry
         self.document = document
         self.network: str | None = None
         self.node_id: str | None = None
@@ -123,7 +122,7 @@ class Inspector(QWidget):
 
     def _describe(self, kind: str) -> tuple[str, list[dict[str, Any]]] | None:
         """A kind's description and param rows, for a plugin's kind or the graph's own block."""
-        spec = self.registry.nodes.get(kind)
+        spec = default_registry().nodes.get(kind)
         if spec is not None:
             return spec.description, describe_params(spec)
         block = self.document.graph.blocks.get(kind.removeprefix(BLOCK_PREFIX))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from graphgan.editor.document import Document
 from graphgan.editor.window import EditorWindow
+from graphgan.registry import default_registry_loaded
 from graphgan.templates import graph_dir, resolve_document
 
 log = logging.getLogger(__name__)
@@ -30,13 +31,18 @@ def application() -> QApplication:
 def open_window(name_or_path: str | None = None, recover: bool = True) -> EditorWindow:
     """A window showing a file, a shipped template (as an unsaved copy) or a new document.
 
-    With `recover`, changes autosaved before a crash are offered back.
+    With `recover`, changes autosaved before a crash are offered back. In a fresh process
+    the window draws the document first and analyses it once drawn: the analysis loads the
+    plugin packs, which import torch and take a second or more. With the packs loaded, the
+    analysis takes milliseconds, so the first drawing already shows it.
     """
     application()
     document = None
     if name_or_path is not None:
         path = resolve_document(name_or_path)
-        document = Document.open(path)
+        document = Document.open(path, deferred=True)
+        if default_registry_loaded():
+            document.settle()
         if path.resolve().parent == graph_dir().resolve():
             # A template is a starting point: saving asks for a new file, never overwrites it.
             document.path = None
@@ -53,6 +59,7 @@ def screenshot(window: EditorWindow, path: Path) -> Path:
     app = application()
     window.resize(*SCREENSHOT_SIZE)
     window.show()
+    window.document.settle()  # the picture shows the analysed graph: shapes, counts, problems
     # Let the docks settle at their sizes before fitting the canvases and drawing.
     for _ in range(3):
         app.processEvents()

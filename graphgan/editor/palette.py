@@ -54,7 +54,7 @@ class KindTree(QTreeWidget):
 class Palette(QWidget):
     chosen = Signal(str)  # a kind to add in the middle of the current canvas
 
-    def __init__(self, registry: Registry, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search kinds  ( / )")
@@ -64,13 +64,14 @@ class Palette(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
-        self._fill(registry)
+        self.filled = False  # the plugin packs load with the first analysis, then fill it
         self._blocks: QTreeWidgetItem | None = None
         self.search.textChanged.connect(self.filter)
         self.search.returnPressed.connect(self._choose_first)
         self.tree.itemActivated.connect(self._choose_item)
 
-    def _fill(self, registry: Registry) -> None:
+    def fill(self, registry: Registry) -> None:
+        """List the kinds of `registry` by category, below the graph's own blocks."""
         categories: dict[str, QTreeWidgetItem] = {}
         for spec in registry:
             if spec.kind in BLOCK_ONLY:
@@ -84,7 +85,8 @@ class Palette(QWidget):
             item.setData(0, KIND_ROLE, spec.kind)
             item.setToolTip(0, spec.description)
             item.setData(0, Qt.ItemDataRole.StatusTipRole, spec.description)
-        self.tree.expandAll()
+        self.filled = True
+        self.filter(self.search.text())
 
     def set_blocks(self, blocks: Mapping[str, Block]) -> None:
         """List the open graph's own blocks, as kinds `block.<name>`, under their own heading."""

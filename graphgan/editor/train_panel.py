@@ -1,20 +1,28 @@
-"""The train panel: runs the open graph's training in a separate process and follows it.
+"""The train panel: trains the open graph in a separate process, or on a graphgan server, and
+follows the run.
 
-The run is `python -m graphgan train GRAPH --out RUN --no-progress`, exactly the CLI's, so the
-window never freezes and a crash of the run cannot take the editor down; Resume continues a
-stopped one with `python -m graphgan train RUN --resume --no-progress`. The panel reads what
-the run writes into its folder (metrics.jsonl, status.json, samples/latest.png) a few times a
-second, and Stop sends the interrupt the CLI treats as Ctrl-C: a checkpoint, then a clean exit.
+On this computer the run is `python -m graphgan train GRAPH --out RUN --no-progress`, exactly
+the CLI's, so the window never freezes and a crash of the run cannot take the editor down;
+Resume continues a stopped one with `python -m graphgan train RUN --resume --no-progress`. The
+panel reads what the run writes into its folder (metrics.jsonl, status.json,
+samples/latest.png) a few times a second, and Stop sends the interrupt the CLI treats as
+Ctrl-C: a checkpoint, then a clean exit.
+
+On a server the graph is posted to `POST /runs`, and the panel asks for the run's state, new
+metrics and newest sample grid a few times a second; Stop and Resume are the server's. Every
+request is made on a worker thread, so a slow or absent server never freezes the window.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
 import signal
 import sys
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,13 +41,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from graphgan.client import ServerError
+from graphgan.editor import background
 from graphgan.editor.document import Document
 from graphgan.editor.loss_plot import LossPlot
 from graphgan.editor.metrics_tail import MetricsTail
+from graphgan.editor.remote_run import Progress, RemoteRun
+from graphgan.editor.train_target import TrainTarget
+from graphgan.errors import GraphganError
 from graphgan.graph import save
 
 POLL_MS = 300
 STOP_WAIT_MS = 15_000  # how long closing the window waits for a stopped run's checkpoint
+_panels = itertools.count(1)
 
 
 def choose_run(parent: QWidget, start: Path) -> Path | None:
@@ -70,6 +84,13 @@ class TrainPanel(QWidget):
         self._tail: MetricsTail | None = None
         self._sample_time = 0.0
         self._step = 0
+        # A run on a server: the run, its last look, and the requests still out for it.
+        self.remote: RemoteRun | None = None
+        self.progress_seen: Progress | None = None
+        self._requests: set[str] = set()
+        self._serial = next(_panels)
+        self._jobs = background.jobs("server")
+        self._jobs.finished.connect(self._answered)
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -88,8 +109,9 @@ class TrainPanel(QWidget):
         self.steps.setRange(0, 100_000_000)
         self.steps.setSpecialValueText("steps from the graph")
         self.steps.setToolTip("Total training steps; 0 keeps the graph's own")
+        self.target = TrainTarget(self)
         self.progress = QProgressBar(self)
-        self.status = QLabel("Train the open graph in a background process.", self)
+        self.status = QLabel("Train the open graph in a background process or on a server.", self)
         self.status.setWordWrap(True)
         self.plot = LossPlot(self)
         self.sample = QLabel(self)
@@ -110,6 +132,7 @@ class TrainPanel(QWidget):
             buttons.addWidget(widget)
         controls = QVBoxLayout()
         controls.addLayout(buttons)
+        controls.addWidget(self.target)
         controls.addWidget(self.progress)
         controls.addWidget(self.status)
         controls.addWidget(self.output, 1)
@@ -127,6 +150,11 @@ class TrainPanel(QWidget):
 
     @property
     def running(self) -> bool:
+        """Whether a run is training (or queued on a server, or being started there)."""
+        if "start" in self._requests:
+            return True
+        if self.remote is not None:
+            return self.progress_seen is None or self.progress_seen.active
         return self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning
 
     def runs_root(self) -> Path:
@@ -142,6 +170,8 @@ class TrainPanel(QWidget):
         if reason:
             self.status.setText(reason)
             return False
+        if self.target.remote:
+            return self._start_remote()
         run_dir = self.run_dir = self._new_run_dir()
         self._scratch = QTemporaryDir()
         graph_file = Path(self._scratch.path()) / "graph.json"
@@ -158,6 +188,8 @@ class TrainPanel(QWidget):
         if self.running:
             self.status.setText("a run is already training; stop it first")
             return False
+        if self.target.remote and run_dir is None:
+            return self._resume_remote()
         if run_dir is None:
             run_dir = self.run_dir if self.resumable else self.chooser(self, self.runs_root())
         if run_dir is None:
@@ -176,9 +208,13 @@ class TrainPanel(QWidget):
     @property
     def resumable(self) -> bool:
         """Whether the panel's last run stopped before its end, with a checkpoint to go on from."""
+        if self.remote is not None:
+            seen = self.progress_seen
+            return not self.running and seen is not None and seen.resumable
         return not self.running and self._status().get("state") == "interrupted"
 
     def _launch(self, run_dir: Path, arguments: list[str], note: str) -> None:
+        self.remote = None  # the panel follows this local run now
         # The run is the CLI's own command; --steps, where set, lengthens or shortens it.
         arguments = ["-m", "graphgan", "train", *arguments, "--no-progress"]
         if self.steps.value():
@@ -224,6 +260,10 @@ class TrainPanel(QWidget):
 
     def stop(self) -> None:
         """Ask the run to stop as Ctrl-C would: it writes a checkpoint, then exits."""
+        if self.remote is not None and self.running:
+            self._ask("stop", self.remote.stop)
+            self.status.setText(f"stopping on {self.remote.client.url}: writing a checkpoint")
+            return
         if self.process is None or not self.running:
             return
         pid = self.process.processId()
@@ -234,8 +274,12 @@ class TrainPanel(QWidget):
         self.status.setText("stopping: writing a checkpoint")
 
     def shutdown(self) -> None:
-        """Stop a run before the window closes, waiting briefly for its checkpoint."""
-        if self.process is not None and self.running:
+        """Stop a local run before the window closes, waiting briefly for its checkpoint.
+
+        A run on a server goes on training there; only following it ends.
+        """
+        self.timer.stop()
+        if self.remote is None and self.process is not None and self.running:
             self.stop()
             if not self.process.waitForFinished(STOP_WAIT_MS):
                 self.process.kill()
@@ -247,7 +291,11 @@ class TrainPanel(QWidget):
     # Following the run.
 
     def poll(self) -> None:
-        """Read what the run has written since the last poll."""
+        """Read what the run has written since the last poll (on a server: ask for it)."""
+        if self.remote is not None:
+            if "look" not in self._requests:
+                self._ask("look", self.remote.look)
+            return
         if self._tail is not None:
             for record in self._tail.read():
                 self._step = int(record.get("step", self._step))
@@ -298,6 +346,100 @@ class TrainPanel(QWidget):
     def _update_buttons(self) -> None:
         running = self.running
         self.start_button.setEnabled(not running)
-        self.stop_button.setEnabled(running)
+        self.stop_button.setEnabled(running and "start" not in self._requests)
         self.resume_button.setEnabled(not running)
-        self.folder_button.setEnabled(self.run_dir is not None)
+        self.folder_button.setEnabled(self.run_dir is not None and self.remote is None)
+        self.target.setEnabled(not running)
+
+    # Training on a server: every request on the worker thread, its answer back here.
+
+    def _start_remote(self) -> bool:
+        try:
+            client = self.target.client()
+        except GraphganError as error:
+            self.status.setText(str(error))
+            return False
+        self.remote, self.progress_seen, self.run_dir = None, None, None
+        self._ask("start", RemoteRun.start, client, self.document.graph, self.steps.value())
+        self.plot.clear()
+        self.output.clear()
+        self._reset_view(f"queueing the run on {client.url}")
+        return True
+
+    def _resume_remote(self) -> bool:
+        remote, seen = self.remote, self.progress_seen
+        if remote is None:
+            self.status.setText("no run on the server to resume: this panel started none")
+            return False
+        if seen is None or not seen.resumable:
+            state = seen.state if seen is not None else "unknown"
+            self.status.setText(
+                f"run '{remote.id}' is {state} on the server; only a run stopped before its "
+                "end resumes"
+            )
+            return False
+        self._ask("resume", remote.resume, self.steps.value())
+        self.progress_seen = None  # active again until the server says otherwise
+        self._reset_view(f"resuming {remote.id} on {remote.client.url}")
+        return True
+
+    def _reset_view(self, note: str) -> None:
+        self._step = 0
+        self.progress.setRange(0, 0)  # busy until the run reports its length
+        self.status.setText(note)
+        self.timer.start()
+        self._update_buttons()
+
+    def _ask(self, what: str, work: Callable[..., Any], *args: Any) -> None:
+        self._requests.add(what)
+        self._jobs.submit((self._serial, what), work, *args)
+
+    def _answered(self, token: object, future: Future[Any]) -> None:
+        if not (isinstance(token, tuple) and token[0] == self._serial):
+            return  # another panel's request
+        what = str(token[1])
+        self._requests.discard(what)
+        error = future.exception()
+        if error is not None:
+            self._server_failed(what, error)
+        elif what == "start":
+            self.remote = future.result()
+            self.output.appendPlainText(f"run {self.remote.id} queued on {self.remote.client.url}")
+        elif what == "look":
+            self._show_progress(future.result())
+        self._update_buttons()
+
+    def _server_failed(self, what: str, error: BaseException) -> None:
+        # A refusal names the URL and status; anything else is an answer the API never gives.
+        text = str(error) if isinstance(error, ServerError) else f"unexpected answer: {error!r}"
+        self.status.setText(text)
+        self.output.appendPlainText(text)
+        if what == "start" or getattr(error, "status", None) == 404:
+            self.timer.stop()  # nothing on the server to follow
+            self.progress_seen = Progress("failed", self._step, 0, text, False, (), None)
+            if self.progress.maximum() == 0:
+                self.progress.setRange(0, 1)
+
+    def _show_progress(self, seen: Progress) -> None:
+        if self.remote is None or "resume" in self._requests:
+            return  # a look from before the resume: the run is queued again
+        self.progress_seen = seen
+        for record in seen.metrics:
+            self._step = int(record.get("step", self._step))
+            self.plot.add(self._step, record)
+        step = max(seen.step, self._step)
+        if seen.total_steps:
+            self.progress.setRange(0, seen.total_steps)
+            self.progress.setValue(min(step, seen.total_steps))
+        if seen.sample is not None:
+            pixmap = QPixmap()
+            if pixmap.loadFromData(seen.sample, "PNG"):
+                self.sample.setPixmap(pixmap.scaled(self.sample.size()))
+        where = f"{self.remote.id} on {self.remote.client.url}"
+        self.status.setText(f"{seen.state} at step {step} of {seen.total_steps}: {where}")
+        if not seen.active:
+            self.timer.stop()
+            detail = f": {seen.message}" if seen.message else ""
+            self.status.setText(f"run {seen.state} at step {step}{detail} ({where})")
+            if self.progress.maximum() == 0:
+                self.progress.setRange(0, 1)

@@ -70,13 +70,9 @@ def empty_graph() -> Graph:
 
 class EditorWindow(QMainWindow):
     def __init__(
-        self,
-        document: Document | None = None,
-        registry: Registry | None = None,
-        autosave_folder: Path | None = None,
+        self, document: Document | None = None, autosave_folder: Path | None = None
     ) -> None:
         super().__init__()
-        self.registry = registry or default_registry()
         self.autosave_folder = autosave_folder or autosave.default_folder()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setInterval(autosave.INTERVAL_MS)
@@ -104,8 +100,8 @@ class EditorWindow(QMainWindow):
         self.resize(1500, 900)
 
     def _build_panels(self) -> None:
-        self.node_palette = Palette(self.registry, self)
-        self.inspector = Inspector(self.document, self.registry, self)
+        self.node_palette = Palette(self)
+        self.inspector = Inspector(self.document, self)
         self.problems = ProblemsPanel(self.document, self)
         self.variables = VariablesPanel(self.document, self)
         self.train = TrainPanel(self.document, self)
@@ -160,6 +156,8 @@ class EditorWindow(QMainWindow):
         for name, network in document.graph.networks.items():
             canvas = Canvas(document, name, self)
             canvas.selection_changed.connect(self._show_selection)
+            # A document opened in a fresh process is drawn first and analysed after.
+            canvas.view.first_drawn.connect(self._start_analysis)
             canvas.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
             self.canvases[name] = canvas
             title = name if name == network.role else f"{name} ({network.role})"
@@ -175,7 +173,20 @@ class EditorWindow(QMainWindow):
         self._on_changed()
         self.zoom_all()
 
+    def _start_analysis(self) -> None:
+        # After the paint, not inside it: the worker loading the plugin packs holds the
+        # interpreter for most of a second, which would stall the rest of this first frame.
+        QTimer.singleShot(0, self.document.start)
+
+    @property
+    def registry(self) -> Registry:
+        """The installed plugin packs (loaded by the first analysis, or now if it is not done)."""
+        return default_registry()
+
     def _on_changed(self) -> None:
+        if self.document.analysed and not self.node_palette.filled:
+            # The packs are loaded now: the first analysis needed them.
+            self.node_palette.fill(self.registry)
         self.node_palette.set_blocks(self.document.graph.blocks)
         self.inspector.refresh()
         self.problems.refresh()
@@ -191,6 +202,9 @@ class EditorWindow(QMainWindow):
         self.setWindowModified(self.document.modified)
 
     def _update_status(self) -> None:
+        if self.document.pending:
+            self._show_pending()
+            return
         report = self.document.analysis.report
         verdict = "valid" if report.valid else f"{len(report.errors)} error(s)"
         if report.warnings:

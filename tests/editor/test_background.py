@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication
 
 from graphgan.editor import document as document_module
-from graphgan.editor import edits
+from graphgan.editor import edits, launch
 from graphgan.editor.window import EditorWindow
 from graphgan.graph import Graph
 from graphgan.validation import Analysis, analyse
@@ -96,3 +97,28 @@ def test_a_dropped_node_is_selected_once_its_analysis_draws_it(
     qtbot.waitUntil(lambda: "g_tanh_1" in canvas.nodes, timeout=5_000)
     assert canvas.selected_ids() == ["g_tanh_1"]
     assert window.inspector.node_id == "g_tanh_1"
+
+
+def test_a_document_opened_in_a_fresh_process_is_drawn_then_analysed(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As in a fresh process: the plugin packs are not loaded, so the window does not wait.
+    monkeypatch.setattr(launch, "default_registry_loaded", lambda: False)
+    window = launch.open_window("cgan", recover=False)
+    qtbot.addWidget(window)
+    document, canvas = window.document, canvas_of(window, "generator")
+    QApplication.processEvents()
+
+    # Before the canvas is painted: the document's nodes and wires, nothing analysed.
+    assert document.pending and not document.analysed and not window.node_palette.filled
+    assert canvas.nodes and len(canvas.wires) == len(document.graph.networks["generator"].edges)
+    assert {wire.getLabel() for wire in canvas.wires.values()} == {""}
+    assert window.status.text() == "analysing..."
+
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not document.pending, timeout=30_000)
+    assert window.node_palette.filled and window.node_palette.item_for("nn.Linear") is not None
+    assert all(wire.getLabel().startswith("(N") for wire in canvas.wires.values())
+    assert any(label.parameters for label in document.labels("generator").values())
+    assert window.status.text().startswith("valid")

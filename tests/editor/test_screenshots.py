@@ -41,6 +41,7 @@ def test_a_long_wires_shape_sits_near_the_port_it_feeds(qtbot: Any) -> None:
         pytest.skip("the pix2pix template is not shipped in this build")
     window = open_window("pix2pix", recover=False)
     qtbot.addWidget(window)
+    window.document.settle()  # in a fresh process the shapes arrive after the first drawing
     wires = window.canvases["generator"].wires.values()
     long = [wire.grEdge for wire in wires if wire.grEdge.path().length() > LONG_WIRE]
     assert long  # the U-Net's skip connections
