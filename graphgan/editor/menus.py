@@ -61,6 +61,7 @@ class Menus:
         self.add("&View", "Zoom &In", lambda: w.zoom(1.25), key.ZoomIn)
         self.add("&View", "Zoom &Out", lambda: w.zoom(0.8), key.ZoomOut)
         self.add("&View", "&Search Kinds", w.node_palette.focus_search, ["/", "Ctrl+F"])
+        self.add("&Graph", "Add Standard &Training", w.add_standard_training)
         self.add("&Graph", "&Arrange Network", w.arrange, "Ctrl+L")
         self.add("&Graph", "Align &Left", lambda: w.align("left"), "Ctrl+Shift+L")
         self.add("&Graph", "Align &Top", lambda: w.align("top"), "Ctrl+Shift+T")

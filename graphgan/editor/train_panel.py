@@ -242,7 +242,10 @@ class TrainPanel(QWidget):
             return "a run is already training; stop it first"
         graph = self.document.graph
         if not graph.training:
-            return "this graph has no training section, so there is nothing to run"
+            return (
+                "this graph has no training section; Graph > Add Standard Training writes the "
+                "usual one for a generator and a discriminator"
+            )
         self.document.settle()  # judge the graph as it is now, not as last shown
         errors = self.document.analysis.report.errors
         if errors:

@@ -324,6 +324,26 @@ class EditorWindow(QMainWindow):
         if self.document.edit(f"Duplicate {len(ids)} node(s)", graph):
             canvas.select(ids)
 
+    def add_standard_training(self) -> bool:
+        """Give a graph built without a training section the usual adversarial one.
+
+        One undoable step; False, with the reason in the status bar, where the graph already
+        has a section or is not the plain game the standard section wires.
+        """
+        from graphgan.training.standard import StandardTrainingError, standard_training
+
+        if self.document.graph.training:
+            self.statusBar().showMessage("this graph has a training section already", 8000)
+            return False
+        self.document.settle()  # the section is read from the graph as it is now
+        try:
+            section = standard_training(self.document.analysis)
+        except StandardTrainingError as error:
+            self.statusBar().showMessage(f"no standard training section: {error}", 15000)
+            return False
+        graph = self.document.graph.model_copy(update={"training": section})
+        return self.document.edit("Add standard training", graph)
+
     def arrange(self) -> None:
         canvas = self.current_canvas()
         if canvas is None:
