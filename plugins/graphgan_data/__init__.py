@@ -8,6 +8,7 @@ from graphgan_data.folders import CAPTIONS, CLASSES, FOLDER, PAIRS
 from graphgan_data.labelmaps import SHAPES_PIX2PIX
 from graphgan_data.photos import PHOTOS_SR
 from graphgan_data.resolve import AUTO_LOADER
+from graphgan_data.superres import FOLDER_SR
 
 __all__ = ["pack"]
 
@@ -24,6 +25,7 @@ pack = Pack(
         CLASSES,
         PAIRS,
         CAPTIONS,
+        FOLDER_SR,
         AUTO_LOADER,
     ),
 )

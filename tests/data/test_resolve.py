@@ -41,10 +41,11 @@ def test_the_pack_declares_the_built_in_datasets() -> None:
         "classes",
         "pairs",
         "captions",
+        "sr",
         "auto",
     ]
     folder_loaders = {s.name for s in pack.datasets if s.needs_root}
-    assert folder_loaders == {"folder", "classes", "pairs", "captions", "auto"}
+    assert folder_loaders == {"folder", "classes", "pairs", "captions", "sr", "auto"}
 
 
 def test_auto_declares_every_field_a_folder_loader_can_give() -> None:
@@ -113,7 +114,7 @@ def test_unknown_name_lists_the_known_ones_and_suggests_the_nearest() -> None:
         UnknownNameError,
         match=r"no dataset or folder 'mnsit'; did you mean 'mnist'\? embedded datasets: digits, "
         r"mnist, photos-sr, shapes-captions, shapes-pix2pix; folder loaders \(as LOADER:PATH\): "
-        r"auto, captions, classes, folder, pairs$",
+        r"auto, captions, classes, folder, pairs, sr$",
     ):
         open_dataset("mnsit", DataOptions(), REGISTRY)
 
