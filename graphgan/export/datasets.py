@@ -55,6 +55,13 @@ def prepare(
     folder's photos as it would from the embedded ones), and no arrays are prepared.
     """
     text = dataset_text or spec.data.dataset
+    if text.partition(":")[0] == "sr":
+        # train.py cuts SR crops only as the embedded photos-sr describes them.
+        raise ExportError(
+            f"dataset '{text}': train.py cannot read an sr: folder as graphgan does; export the "
+            "graph with dataset photos-sr (--set dataset=photos-sr) and run the project's "
+            "train.py with --data FOLDER, which cuts its crops from your photos"
+        )
     known = default_registry().datasets.get(text)
     if known is None or known.needs_root:
         # A folder (or LOADER:PATH): the user's files, which train.py reads itself.

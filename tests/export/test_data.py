@@ -88,6 +88,12 @@ def test_srgan_crops_are_refused_when_they_cannot_be_reproduced(
 # Folders ---------------------------------------------------------------------------------
 
 
+def test_an_sr_folder_dataset_is_refused_with_the_way_that_works(tmp_path: Path) -> None:
+    graph = configure(open_document("srgan"), "demo", {"dataset": f"sr:{tmp_path}"})
+    with pytest.raises(ExportError, match=r"--set dataset=photos-sr.*--data FOLDER"):
+        export_project(graph, tmp_path / "out")
+
+
 def save(pixels: np.ndarray, path: Path) -> None:
     from PIL import Image
 
