@@ -92,6 +92,21 @@ class AdversarialSpec(Strict):
         None, description="Real images with mismatched conditions, scored as fake."
     )
     wrong_weight: float = Field(0.5, ge=0, description="Weight of the mismatched pass.")
+    joint_batch: bool = Field(
+        False,
+        description="Score the real, generated and mismatched samples in one discriminator "
+        "call, so its batch norm normalises them together rather than each pass on its own.",
+    )
+
+    @model_validator(mode="after")
+    def _joint_passes_match(self) -> AdversarialSpec:
+        passes = [self.real, self.fake, *([self.wrong] if self.wrong is not None else [])]
+        if self.joint_batch and any(set(p) != set(self.real) for p in passes):
+            raise ValueError(
+                "joint_batch joins the passes input by input, so real, fake and wrong must "
+                f"feed the same discriminator inputs; real feeds {sorted(self.real)}"
+            )
+        return self
 
 
 class PhaseSpec(Strict):

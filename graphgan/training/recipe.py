@@ -119,12 +119,13 @@ def discriminator_loss(
     terms: list[LossSpec],
     metrics: dict[str, float],
 ) -> Tensor:
-    real = ctx.discriminate(game.discriminator, game.real, detach=True)[game.output]
-    fake_outputs = ctx.discriminate(game.discriminator, game.fake, detach=True)
+    passes = [game.real, game.fake, *([game.wrong] if game.wrong is not None else [])]
+    scored = discriminate_passes(ctx, game, passes, [True] * len(passes))
+    real, fake_outputs = scored[0][game.output], scored[1]
     fake = fake_outputs[game.output]
     loss = losses.d_loss(game.loss, real, fake)
     if game.wrong is not None:
-        wrong = ctx.discriminate(game.discriminator, game.wrong, detach=True)[game.output]
+        wrong = scored[2][game.output]
         loss = loss + game.wrong_weight * losses.d_fake_loss(game.loss, wrong)
     if game.loss == "wgan-gp" and game.gp_weight > 0:
         penalty = losses.gradient_penalty(_critic(ctx, game), *_real_and_fake(ctx, game))
@@ -143,7 +144,10 @@ def generator_loss(ctx: StepContext, phase: PhaseSpec, metrics: dict[str, float]
     loss = torch.zeros((), device=ctx.device)
     game = phase.adversarial
     if game is not None and game.weight > 0:
-        outputs = ctx.discriminate(game.discriminator, game.fake, detach=False)
+        # With a joint batch the generated samples are scored beside the real ones, as the
+        # discriminator was trained to score them.
+        passes = [game.real, game.fake] if game.joint_batch else [game.fake]
+        outputs = discriminate_passes(ctx, game, passes, [True] * (len(passes) - 1) + [False])[-1]
         adversarial = losses.g_loss(game.loss, outputs[game.output])
         metrics["g_adversarial"] = float(adversarial.detach())
         loss = loss + game.weight * adversarial
@@ -151,6 +155,28 @@ def generator_loss(ctx: StepContext, phase: PhaseSpec, metrics: dict[str, float]
     loss = loss + _weighted_terms(ctx, phase.losses, "g_", metrics)
     ctx.passes = {}
     return loss
+
+
+def discriminate_passes(
+    ctx: StepContext, game: AdversarialSpec, passes: list[dict[str, str]], detach: list[bool]
+) -> list[dict[str, Tensor]]:
+    """The discriminator's outputs for each pass: one call each, or with `game.joint_batch`
+    one call over all of them joined along the batch dimension, split back afterwards."""
+    if not game.joint_batch:
+        return [
+            ctx.discriminate(game.discriminator, sources, cut)
+            for sources, cut in zip(passes, detach, strict=True)
+        ]
+    inputs = []
+    for sources, cut in zip(passes, detach, strict=True):
+        tensors = {node: ctx.resolve(node, source) for node, source in sources.items()}
+        inputs.append({n: t.detach() if cut else t for n, t in tensors.items()})
+    sizes = [len(next(iter(tensors.values()))) for tensors in inputs]
+    # P passes of (N_i, ...) per input node -> (sum N_i, ...)
+    joined = {node: torch.cat([tensors[node] for tensors in inputs]) for node in inputs[0]}
+    outputs = ctx.networks.call(game.discriminator, joined)
+    parts = {name: value.split(sizes) for name, value in outputs.items()}
+    return [{name: split[i] for name, split in parts.items()} for i in range(len(passes))]
 
 
 def _weighted_terms(

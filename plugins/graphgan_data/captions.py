@@ -5,6 +5,7 @@ vocabulary."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import product
 
 import numpy as np
@@ -137,6 +138,19 @@ def render(
     return image.astype(np.float32)
 
 
+# Enough for every attribute combination (324) at a few image sizes.
+_STILLS_CACHED = 2048
+
+
+@lru_cache(maxsize=_STILLS_CACHED)
+def still(attributes: tuple[int, ...], size: int) -> np.ndarray:
+    """The unjittered render of `attributes`, drawn once: at jitter 0 the attributes fix
+    the image, and rasterising it anew for every item would dominate a training step."""
+    image = render(attributes, size, np.random.default_rng(0), jitter=0.0)
+    image.flags.writeable = False  # shared by every item with these attributes
+    return image
+
+
 class ShapesCaptions(SeededDataset):
     """Items: "image", "caption", "tokens" (TOKENIZER ids), "attributes" (5 indices)."""
 
@@ -172,7 +186,10 @@ class ShapesCaptions(SeededDataset):
         rng = self.content(index, "scene")
         attributes = tuple(int(rng.integers(len(v))) for v in ATTRIBUTES.values())
         text = caption(attributes, rng)
-        image = render(attributes, self.size, rng, self.jitter)
+        if self.jitter:
+            image = render(attributes, self.size, rng, self.jitter)
+        else:
+            image = still(attributes, self.size)
         return {
             "image": to_tensor(image, self.value_range),
             "caption": text,

@@ -15,6 +15,7 @@ from graphgan.plugin import DataOptions, DatasetSpec
 from graphgan_data import files, settings
 from graphgan_data.errors import DataLayoutError, DataOptionError
 from graphgan_data.seeds import Item, SeededDataset
+from graphgan_data.text import Tokenizer
 from graphgan_data.transforms import apply, mode_for, place, to_tensor
 
 log = logging.getLogger(__name__)
@@ -184,9 +185,9 @@ class PairsDataset(FolderDataset):
 
 
 class CaptionsDataset(FolderDataset):
-    """Items have "image" and "caption": one line of the image's .txt file, picked
-    per item and epoch from the seed. Captions stay text: a learned text encoder
-    tokenizes them."""
+    """Items have "image", "caption" (one line of the image's .txt file, picked per item
+    and epoch from the seed) and "tokens", its word ids under `tokenizer`: a vocabulary of
+    every word in the folder's captions, as long as its longest caption."""
 
     name = "captions"
 
@@ -202,6 +203,19 @@ class CaptionsDataset(FolderDataset):
                 "add a same-named .txt file beside each image"
             )
         self.captions = [_caption_lines(p.with_suffix(".txt"), self.name) for p in found]
+        lines = [line for options in self.captions for line in options]
+        words = sorted({word for line in lines for word in line.lower().split()})
+        longest = max(len(line.split()) for line in lines)
+        self.tokenizer = Tokenizer(words, longest, name=f"captions under {self.root}")
+        log.info(
+            "%s: %d words, captions of up to %d; a text encoder needs vocabulary=%d, "
+            "caption_length=%d",
+            self.root,
+            len(words),
+            longest,
+            len(self.tokenizer),
+            longest,
+        )
         return found
 
     def __getitem__(self, index: int) -> Item:
@@ -209,6 +223,7 @@ class CaptionsDataset(FolderDataset):
         lines = self.captions[index]
         pick = self.augmentation(index, "caption").integers(len(lines))
         item["caption"] = lines[int(pick)]
+        item["tokens"] = self.tokenizer.encode(item["caption"])
         return item
 
 
@@ -292,6 +307,7 @@ PAIRS = _spec(
 )
 CAPTIONS = _spec(
     CaptionsDataset,
-    ("image", "caption"),
-    f"Captioned images, {LAYOUTS['captions']}; one line per caption, one picked per item.",
+    ("image", "caption", "tokens"),
+    f"Captioned images, {LAYOUTS['captions']}; one line per caption, one picked per item; "
+    "'tokens' number the folder's words.",
 )

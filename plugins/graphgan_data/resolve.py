@@ -51,7 +51,7 @@ AUTO_LOADER = DatasetSpec(
         "pairs, a .txt beside an image -> captions, images only in sub-folders -> classes, "
         "else folder. Fields are those of the loader picked."
     ),
-    fields=("image", "label", "condition", "caption"),
+    fields=("image", "label", "condition", "caption", "tokens"),
     load=load_auto,
     needs_root=True,
 )

@@ -4,13 +4,20 @@ from graphgan.plugin import Pack
 from graphgan_gan.broadcast import Broadcast
 from graphgan_gan.conditioning import ConditioningAugmentation
 from graphgan_gan.labels import LabelEmbedding, OneHot
-from graphgan_gan.text import TextEncoder
+from graphgan_gan.text import BagOfWords, TextEncoder
 
 pack = Pack(
     name="gan",
     description=(
-        "Conditioning: one-hot and embedded labels, tiled vectors, a text encoder, text "
-        "augmentation."
+        "Conditioning: one-hot and embedded labels, tiled vectors, text encoders (trained or "
+        "fixed), text augmentation."
     ),
-    nodes=(OneHot(), LabelEmbedding(), Broadcast(), TextEncoder(), ConditioningAugmentation()),
+    nodes=(
+        OneHot(),
+        LabelEmbedding(),
+        Broadcast(),
+        TextEncoder(),
+        BagOfWords(),
+        ConditioningAugmentation(),
+    ),
 )

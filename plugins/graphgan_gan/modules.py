@@ -96,3 +96,42 @@ class TextEncoder(nn.Module):
         )  # (N, L, dim), zeros after each caption's words
         mean = padded.sum(dim=1) / lengths.clamp(min=1).unsqueeze(1)  # (N, dim)
         return mean * (lengths > 0).unsqueeze(1)  # a caption of padding alone encodes to zeros
+
+
+class BagOfWords(nn.Module):
+    """Captions as token ids to one vector each: the caption's word counts times a fixed random
+    Gaussian matrix, scaled by one over the square root of the word count.
+
+    Never trained: the matrix is a buffer drawn from `seed`, so the same seed gives the same
+    encoder in every process and in exported code. It stands in for a fixed pretrained encoder
+    (StackGAN's char-CNN-RNN): it knows nothing of meaning, but distinct captions map to
+    distinct vectors of unit scale, so the networks reading it learn what the words mean.
+    """
+
+    projection: torch.Tensor
+
+    def __init__(self, vocabulary: int, dim: int, seed: int = 0) -> None:
+        super().__init__()
+        generator = torch.Generator().manual_seed(seed)
+        projection = torch.randn(vocabulary, dim, generator=generator)
+        projection[0] = 0.0  # padding (id 0) adds nothing
+        self.register_buffer("projection", projection)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        vocabulary = self.projection.shape[0]
+        if tokens.numel() and int(tokens.max()) >= vocabulary:
+            raise ValueError(
+                f"token id {int(tokens.max())} is outside this encoder's vocabulary of "
+                f"{vocabulary} ids; set vocabulary to the tokenizer's size"
+            )
+        counts = torch.zeros(tokens.shape[0], vocabulary, device=tokens.device)
+        counts.scatter_add_(1, tokens, torch.ones_like(tokens, dtype=counts.dtype))
+        counts[:, 0] = 0.0  # (N, vocabulary) word counts, padding dropped
+        words = counts.sum(dim=1, keepdim=True).clamp(min=1.0)  # (N, 1)
+        # (N, vocabulary) @ (vocabulary, dim) -> (N, dim); distinct words add as independent
+        # unit Gaussians, so dividing by sqrt(words) keeps each value at unit variance.
+        return counts @ self.projection / words.sqrt()
+
+    def extra_repr(self) -> str:
+        vocabulary, dim = self.projection.shape
+        return f"vocabulary={vocabulary}, dim={dim}"

@@ -16,6 +16,7 @@ from graphgan_data.captions import (
     caption,
     load_shapes_captions,
     parse,
+    render,
 )
 from graphgan_data.errors import DataOptionError, VocabularyError
 from graphgan_data.seeds import generator
@@ -91,6 +92,27 @@ def test_same_seed_gives_identical_items_and_another_seed_others() -> None:
 
     assert all(same_items(first[i], second[i]) for i in range(10))
     assert not all(same_items(first[i], other[i]) for i in range(10))
+
+
+def test_unjittered_items_show_the_one_image_their_attributes_fix() -> None:
+    for index in range(10):
+        item = DATASET[index]
+        attributes = tuple(item["attributes"].tolist())
+        drawn = render(attributes, 64, generator(index, "any"), jitter=0.0)
+        assert np.array_equal(item["image"].numpy().transpose(1, 2, 0), drawn)
+
+
+def test_jitter_gives_items_with_the_same_attributes_different_images() -> None:
+    dataset = load_shapes_captions(DataOptions(extra={"size": 400, "jitter": 0.5}))
+    seen: dict[tuple[int, ...], torch.Tensor] = {}
+    for index in range(len(dataset)):
+        item = dataset[index]
+        key = tuple(item["attributes"].tolist())
+        if key in seen:
+            assert not torch.equal(seen[key], item["image"])
+            return
+        seen[key] = item["image"]
+    pytest.fail("no two of 400 items share their attributes")
 
 
 def test_parse_names_what_a_caption_leaves_out() -> None:

@@ -222,7 +222,7 @@ def test_captions_pick_one_line_per_item_and_repeat_with_the_seed(tmp_path: Path
     first = CaptionsDataset(DataOptions(root=tmp_path, seed=4))
     second = CaptionsDataset(DataOptions(root=tmp_path, seed=4))
 
-    assert set(first[0]) == {"image", "caption"}
+    assert set(first[0]) == {"image", "caption", "tokens"}
     assert first[0]["caption"] in {"a red square", "a crimson block"}
     assert first[1]["caption"] == "blue"
     assert same_items(first[0], second[0])
@@ -231,6 +231,22 @@ def test_captions_pick_one_line_per_item_and_repeat_with_the_seed(tmp_path: Path
         first.set_epoch(epoch)
         seen.add(first[0]["caption"])
     assert seen == {"a red square", "a crimson block"}
+
+
+def test_caption_tokens_number_the_folders_words(tmp_path: Path) -> None:
+    write_image(tmp_path / "a.png", RED)
+    (tmp_path / "a.txt").write_text("A red square\na crimson block", encoding="utf-8")
+    write_image(tmp_path / "b.png", BLUE)
+    (tmp_path / "b.txt").write_text("blue", encoding="utf-8")
+    dataset = CaptionsDataset(DataOptions(root=tmp_path))
+
+    tokenizer = dataset.tokenizer
+    assert tokenizer.words == ("a", "block", "blue", "crimson", "red", "square")
+    assert tokenizer.length == 3  # the longest caption
+    for index in range(len(dataset)):
+        item = dataset[index]
+        assert item["tokens"].shape == (3,)
+        assert tokenizer.decode(item["tokens"]) == item["caption"].lower()
 
 
 def test_image_without_caption_file_is_named(tmp_path: Path) -> None:

@@ -99,6 +99,16 @@ def every_loss_term(graph: Graph) -> Graph:
     return graph.model_copy(update={"training": {**graph.training, "phases": [changed]}})
 
 
+def joint_batch(graph: Graph) -> Graph:
+    """The graph with each phase's discriminator passes scored in one joined batch."""
+    assert graph.training is not None
+    phases = [
+        {**phase, "adversarial": {**phase["adversarial"], "joint_batch": True}}
+        for phase in graph.training["phases"]
+    ]
+    return graph.model_copy(update={"training": {**graph.training, "phases": phases}})
+
+
 def read_metrics(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -116,8 +126,9 @@ def run_exported(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         small_cgan("demo"),
         two_phase_critic(small_cgan("demo")),
         every_loss_term(small_cgan("demo")),
+        joint_batch(every_loss_term(small_cgan("demo"))),
     ],
-    ids=["paper-sgd", "demo-adam", "wgan-gp-then-hinge", "lsgan-every-term"],
+    ids=["paper-sgd", "demo-adam", "wgan-gp-then-hinge", "lsgan-every-term", "joint-batch"],
 )
 def test_exported_training_logs_graphgan_losses(graph: Graph, tmp_path: Path) -> None:
     project, run = tmp_path / "project", tmp_path / "run"

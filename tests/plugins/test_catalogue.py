@@ -116,6 +116,7 @@ EXAMPLES = [
     example("gan.OneHot", {"n_classes": 10}, x=labels()),
     example("gan.LabelEmbedding", {"n_classes": 10, "dim": 4}, x=labels()),
     example("gan.TextEncoder", {"vocabulary": 20, "words": 8, "dim": 6}, t=tokens(5)),
+    example("gan.BagOfWords", {"vocabulary": 20, "dim": 6, "seed": 2}, t=tokens(5)),
     example("gan.Broadcast", {"height": 3, "width": 2}, x=flat(4)),
     example("gan.Broadcast", {}, x=flat(4), like=spatial(2, 5, 3)),
     example(

@@ -11,7 +11,7 @@ import torch.nn.functional as F  # noqa: N812 - the conventional name
 
 from graphgan.compiler import compile_network
 from graphgan.errors import GraphInvalidError
-from graphgan.tensors import TensorKind, TensorSpec, flat, labels, spatial
+from graphgan.tensors import TensorKind, TensorSpec, flat, labels, spatial, tokens
 from tests.plugins.conftest import NETWORK, NODE, single_node_graph
 
 TEXT = flat(16, TensorKind.TEXT_EMBEDDING)
@@ -124,3 +124,42 @@ def test_text_encoder_ignores_padding_and_reads_word_order() -> None:
         assert torch.allclose(encoder(short), encoder(longer), atol=1e-6)
         assert not torch.allclose(encoder(short), encoder(swapped))
         assert torch.equal(encoder(torch.zeros(1, 4, dtype=torch.long)), torch.zeros(1, 6))
+
+
+def test_bag_of_words_counts_words_and_ignores_padding_and_order() -> None:
+    from graphgan_gan.modules import BagOfWords
+
+    encoder = BagOfWords(vocabulary=10, dim=6, seed=3)
+    short = torch.tensor([[3, 5, 0, 0]])
+    with torch.no_grad():
+        assert torch.allclose(encoder(short), encoder(torch.tensor([[5, 3, 0, 0, 0, 0]])))
+        assert not torch.allclose(encoder(short), encoder(torch.tensor([[3, 6, 0, 0]])))
+        assert torch.equal(encoder(torch.zeros(1, 4, dtype=torch.long)), torch.zeros(1, 6))
+        one_word = encoder(torch.tensor([[3, 0]]))
+    assert torch.allclose(one_word[0], encoder.projection[3])
+
+
+def test_bag_of_words_is_fixed_by_its_seed_and_has_nothing_to_train() -> None:
+    from graphgan_gan.modules import BagOfWords
+
+    first, again, other = BagOfWords(10, 6, seed=1), BagOfWords(10, 6, seed=1), BagOfWords(10, 6)
+    assert torch.equal(first.projection, again.projection)
+    assert not torch.equal(first.projection, other.projection)
+    assert list(first.parameters()) == []
+    assert "projection" in first.state_dict()  # checkpoints and exports carry the matrix
+
+
+def test_bag_of_words_node_builds_its_seeded_projection() -> None:
+    from graphgan_gan.modules import BagOfWords
+
+    params = {"vocabulary": 20, "dim": 8, "seed": 5}
+    graph = single_node_graph("gan.BagOfWords", params, {"t": tokens(4)})
+    encoder = compile_network(graph, NETWORK)
+    assert torch.equal(getattr(encoder, NODE).projection, BagOfWords(20, 8, seed=5).projection)
+
+
+def test_bag_of_words_names_a_token_outside_its_vocabulary() -> None:
+    from graphgan_gan.modules import BagOfWords
+
+    with pytest.raises(ValueError, match="token id 12 is outside this encoder's vocabulary of 10"):
+        BagOfWords(10, 4)(torch.tensor([[3, 12, 0]]))
