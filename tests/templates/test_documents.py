@@ -93,10 +93,22 @@ def test_infogan_q_head_shares_the_discriminator_trunk() -> None:
     ]
 
 
+def test_infogan_demo_keeps_the_paper_objective() -> None:
+    # The document's common_practice says the demo changes sizes, noise and length only.
+    objective = ("g_lr", "d_lr", "beta1", "lambda_categorical", "lambda_continuous", "leak")
+    objective += ("adversarial_loss", "n_categories", "n_continuous")
+    paper = open_document("infogan")
+    demo = configure(paper, "demo")
+    assert {k: demo.variables[k].value for k in objective} == {
+        k: paper.variables[k].value for k in objective
+    }
+
+
 @torch.no_grad()
 def test_infogan_generator_reads_noise_and_both_codes() -> None:
     generator = generator_of("infogan").eval()
-    images = generator(torch.rand(3, 62), torch.eye(10)[:3], torch.zeros(3, 2))
+    noise_dim = int(configure(open_document("infogan"), "demo").variables["noise_dim"].value)
+    images = generator(torch.rand(3, noise_dim), torch.eye(10)[:3], torch.zeros(3, 2))
     assert images.shape == (3, 1, 28, 28)
     assert float(images.min()) >= 0 and float(images.max()) <= 1
 
@@ -147,7 +159,7 @@ def test_stackgan_stage_two_refines_stage_one_to_four_times_its_size() -> None:
     assert text.shape == (3, 128)
     first = stage1(text, torch.randn(3, 32))
     assert first["g1_image"].shape == (3, 3, 16, 16)
-    assert first["g1_mu"].shape == first["g1_logvar"].shape == (3, 32)
+    assert first["g1_mu"].shape == first["g1_logvar"].shape == (3, 64)
     second = stage2(first["g1_image"], text)
     assert second["g2_image"].shape == (3, 3, 64, 64)
     assert float(second["g2_image"].abs().max()) <= 1
@@ -163,7 +175,22 @@ def test_stackgan_discriminators_read_the_caption() -> None:
     tokens = torch.randint(1, 35, (2, 11))
     logit = discriminator(image, tokens)
     assert logit.shape == (2, 1)
-    assert not torch.equal(logit, discriminator(image, tokens.flip(1)))
+    other_words = tokens % 34 + 1  # every word id moved to the next one
+    assert not torch.equal(logit, discriminator(image, other_words))
+
+
+def test_stackgan_demo_keeps_the_papers_4x4_grid_at_16_then_64() -> None:
+    summary = summarise(analyse(configure(open_document("stackgan"), "demo")))
+    shapes = {
+        row.node: next(iter(row.outputs.values()), "")
+        for network in summary.values()
+        for row in network.nodes
+    }
+    assert shapes["g1_grid"] == "(N, 256, 4, 4)"  # 8 x GF_DIM at the paper's grid
+    assert shapes["g1_up2"] == "(N, 64, 4, 4)"  # up-blocks not needed keep the size
+    assert shapes["g1_tanh"] == "(N, 3, 16, 16)"
+    assert shapes["d1_down4"] == shapes["d2_act3x3_2"] == "(N, 64, 4, 4)"
+    assert shapes["g2_tanh"] == "(N, 3, 64, 64)"
 
 
 def test_stackgan_paper_sizes_are_64_then_256() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from graphgan.graph.document import VariableValue
 from graphgan.graph.variables import configure
@@ -48,8 +50,8 @@ TRAINED = {
     "infogan": ("generator", "discriminator"),
     "pix2pix": ("generator", "discriminator"),
     "srgan": ("generator", "discriminator"),
+    # The text encoder is fixed, like the paper's pretrained one (see the stackgan tests).
     "stackgan": (
-        "text_encoder",
         "stage1_generator",
         "stage1_discriminator",
         "stage2_generator",
@@ -109,6 +111,21 @@ def test_srgan_pretraining_moves_the_generator_alone(tmp_path: Path) -> None:
     assert not changed(before, after, "discriminator")
 
 
+def test_srgan_trains_on_a_folder_of_ones_own_photos(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    (tmp_path / "photos").mkdir()
+    for index, (height, width) in enumerate([(70, 90), (96, 64)]):
+        pixels = rng.integers(0, 256, (height, width, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(tmp_path / "photos" / f"photo{index}.png")
+    folder = f"sr:{tmp_path / 'photos'}"
+    before, _ = run_demo("srgan", tmp_path / "start", 0, dataset=folder, pretrain_steps=1)
+    after, metrics = run_demo("srgan", tmp_path / "run", 2, dataset=folder, pretrain_steps=1)
+
+    assert "g_l2" in metrics[0] and "d_loss" in metrics[-1]
+    assert all(math.isfinite(value) for m in metrics for value in m.values())
+    assert changed(before, after, "generator") and changed(before, after, "discriminator")
+
+
 def test_srgan_perceptual_content_loss_asks_for_the_vgg_weights(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -128,3 +145,34 @@ def test_stackgan_stage_two_trains_with_stage_one_frozen(tmp_path: Path) -> None
         assert changed(before, after, network), network
     for network in ("text_encoder", "stage1_generator", "stage1_discriminator"):
         assert not changed(before, after, network), network
+
+
+def test_stackgan_text_encoder_is_fixed_in_both_stages(tmp_path: Path) -> None:
+    before, _ = run_demo("stackgan", tmp_path / "start", 0)
+    after, _ = run_demo("stackgan", tmp_path / "run", 2, **FIRST_PHASE["stackgan"])
+    assert set(before["text_encoder"]) == {"t_encoder.projection"}
+    assert not changed(before, after, "text_encoder")
+
+
+def test_stackgan_trains_on_a_folder_of_ones_own_captioned_images(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    (tmp_path / "birds").mkdir()
+    captions = ["a small brown bird", "a bird with a red head\na red bird", "green wings", "grey"]
+    for index, text in enumerate(captions):
+        pixels = rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(tmp_path / "birds" / f"bird{index}.png")
+        (tmp_path / "birds" / f"bird{index}.txt").write_text(text, encoding="utf-8")
+    # 10 words and padding; the longest caption has 6 words.
+    values: dict[str, VariableValue] = {
+        "dataset": f"captions:{tmp_path / 'birds'}",
+        "vocabulary": 11,
+        "caption_length": 6,
+        "batch_size": 2,
+        "stage1_steps": 1,
+    }
+    before, _ = run_demo("stackgan", tmp_path / "start", 0, **values)
+    after, metrics = run_demo("stackgan", tmp_path / "run", 2, **values)
+
+    assert all(math.isfinite(value) for m in metrics for value in m.values())
+    for network in ("stage1_generator", "stage2_generator", "stage2_discriminator"):
+        assert changed(before, after, network), network
