@@ -196,5 +196,8 @@ def default_registry_loaded() -> bool:
     return _installed_registry.cache_info().currsize > 0
 
 
-# Tests install packs of their own and reset the cache through the public name.
-default_registry.cache_clear = _installed_registry.cache_clear  # type: ignore[attr-defined]
+def forget_default_registry() -> None:
+    """Drop the loaded registry, so the next `default_registry()` discovers the packs again
+    (after packs were installed or GRAPHGAN_PLUGINS changed in this process)."""
+    with _loading:
+        _installed_registry.cache_clear()

@@ -21,6 +21,7 @@ from graphgan.registry import (
     Registry,
     default_registry,
     discover,
+    forget_default_registry,
 )
 
 
@@ -88,9 +89,9 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Calla
         points = [EntryPoint(name, value, ENTRY_POINT_GROUP) for name, value in packs.items()]
         monkeypatch.setattr(graphgan.registry, "entry_points", lambda group: points)
 
-    default_registry.cache_clear()
+    forget_default_registry()
     yield install
-    default_registry.cache_clear()
+    forget_default_registry()
     for module in PACK_MODULES:
         sys.modules.pop(module, None)
 
