@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QProcess, QTemporaryDir, QTimer, QUrl
+from PySide6.QtCore import QProcess, Qt, QTemporaryDir, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QPixmap
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -53,6 +54,7 @@ from graphgan.graph import save
 
 POLL_MS = 300
 STOP_WAIT_MS = 15_000  # how long closing the window waits for a stopped run's checkpoint
+SAMPLE_MIN = 120  # pixels: the smallest the latest sample grid is drawn
 _panels = itertools.count(1)
 
 
@@ -115,7 +117,10 @@ class TrainPanel(QWidget):
         self.status.setWordWrap(True)
         self.plot = LossPlot(self)
         self.sample = QLabel(self)
-        self.sample.setFixedSize(100, 100)
+        # As tall as the panel, so a grid of digits stays readable; square, as grids are.
+        self.sample.setMinimumSize(SAMPLE_MIN, SAMPLE_MIN)
+        self.sample.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.sample.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.output = QPlainTextEdit(self)
         self.output.setReadOnly(True)
         self.output.setMaximumBlockCount(500)
@@ -139,7 +144,7 @@ class TrainPanel(QWidget):
         layout = QHBoxLayout(self)
         layout.addLayout(controls, 2)
         layout.addWidget(self.plot, 3)
-        layout.addWidget(self.sample)
+        layout.addWidget(self.sample, 1)
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
         self.resume_button.clicked.connect(lambda: self.resume())  # not with `checked`
@@ -329,7 +334,12 @@ class TrainPanel(QWidget):
             self._sample_time = changed
             pixmap = QPixmap(str(latest))
             if not pixmap.isNull():
-                self.sample.setPixmap(pixmap.scaled(self.sample.size()))
+                self._set_sample(pixmap)
+
+    def _set_sample(self, pixmap: QPixmap) -> None:
+        """The grid fitted to the label, keeping its shape; nearest neighbour keeps pixels crisp."""
+        side = min(self.sample.width(), self.sample.height())
+        self.sample.setPixmap(pixmap.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio))
 
     def _read_output(self) -> None:
         if self.process is not None:
@@ -437,7 +447,7 @@ class TrainPanel(QWidget):
         if seen.sample is not None:
             pixmap = QPixmap()
             if pixmap.loadFromData(seen.sample, "PNG"):
-                self.sample.setPixmap(pixmap.scaled(self.sample.size()))
+                self._set_sample(pixmap)
         where = f"{self.remote.id} on {self.remote.client.url}"
         self.status.setText(f"{seen.state} at step {step} of {seen.total_steps}: {where}")
         if not seen.active:
