@@ -1,7 +1,7 @@
 """The start page: what `graphgan edit` shows without a file: templates, recent files, new.
 
-Each template shows a picture of what it generates where the repository has one
-(`docs/images/samples-NAME.png`); a template without one shows its text alone.
+Each template shows a picture of what it generates (`templates/pictures/NAME.png`, shipped
+with the templates: samples from its quality run); a template without one shows its text alone.
 """
 
 from __future__ import annotations
@@ -21,19 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from graphgan.templates import list_templates
+from graphgan.templates import list_templates, templates_dir
 
 NAME_ROLE = Qt.ItemDataRole.UserRole
 SAMPLE_SIZE = QSize(112, 112)
 
-# TODO(#7): the sample pictures live in the repository's docs/, which a wheel does not ship;
-# an installed editor shows the templates without pictures until they become package data.
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "docs" / "images"
+PICTURES_DIR = templates_dir() / "pictures"
 
 
 def sample_picture(name: str) -> QPixmap | None:
     """The picture of what template `name` generates, if there is a readable one."""
-    path = SAMPLES_DIR / f"samples-{name}.png"
+    path = PICTURES_DIR / f"{name}.png"
     if not path.is_file():
         return None
     pixmap = QPixmap(str(path))

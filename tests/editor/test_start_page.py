@@ -68,9 +68,9 @@ def test_a_template_with_a_samples_picture_shows_it(
 
     picture = QImage(280, 280, QImage.Format.Format_RGB32)
     picture.fill(QColor("#3080d0"))
-    assert picture.save(str(tmp_path / "samples-cgan.png"))
-    (tmp_path / "samples-infogan.png").write_bytes(b"not a png")  # unreadable: no picture
-    monkeypatch.setattr(start_page, "SAMPLES_DIR", tmp_path)
+    assert picture.save(str(tmp_path / "cgan.png"))
+    (tmp_path / "infogan.png").write_bytes(b"not a png")  # unreadable: no picture
+    monkeypatch.setattr(start_page, "PICTURES_DIR", tmp_path)
 
     window = open_window(None)
     qtbot.addWidget(window)
