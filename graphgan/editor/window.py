@@ -202,6 +202,8 @@ class EditorWindow(QMainWindow):
         self.setWindowModified(self.document.modified)
 
     def _update_status(self) -> None:
+        if self.central.currentWidget() is self.start_page:
+            return  # the empty document behind the page has nothing to report
         if self.document.pending:
             self._show_pending()
             return
