@@ -233,14 +233,10 @@ class TrainPanel(QWidget):
 
         self._tail = MetricsTail(run_dir / "metrics.jsonl")
         self._sample_time = 0.0
-        self._step = 0
         self.plot.clear()
         self.output.clear()
-        self.progress.setRange(0, 0)  # busy until the run reports its length
-        self.status.setText(note)
         self.process.start()
-        self.timer.start()
-        self._update_buttons()
+        self._reset_view(note)
 
     def _cannot_start(self) -> str:
         if self.running:

@@ -73,12 +73,25 @@ def input_overrides(
                 raise SampleError(f"--label {label}: '{node.id}' has classes 0 to {classes - 1}")
             values[node.id] = torch.full((count,), label, dtype=torch.long)
     for name, text in codes.items():
-        code = generator_inputs.get(name)
-        if code is None or code.kind != "io.LatentCode":
-            codes_here = [n.id for n in generator_inputs.values() if n.kind == "io.LatentCode"]
-            raise SampleError(f"--code {name}: no latent code input of that id ({codes_here})")
+        code = _latent_code(run, name, "--code")
         values[name] = _code_value(code.params, text, count, name)
     return values
+
+
+def _latent_code(run: TrainedRun, name: str, option: str) -> Any:
+    """The generator's latent code input `name`, or a SampleError listing the ones it has."""
+    if name in run.spec.inputs and run.networks.node(name).kind == "io.LatentCode":
+        return run.networks.node(name)
+    known = [n for n in run.spec.inputs if run.networks.node(n).kind == "io.LatentCode"]
+    raise SampleError(f"{option} {name}: no latent code input of that id ({known})")
+
+
+def _test_dataset(run: TrainedRun, seed: int) -> Any:
+    """The held-out split samples read conditions and captions from, where they need any."""
+    if not needs_data(run.spec):
+        return None
+    options = data_options(run.spec.data, seed, split="test")
+    return open_dataset(run.data or run.spec.data.dataset, options)[1]
 
 
 def _code_value(params: Any, text: str, count: int, name: str) -> Tensor:
@@ -106,10 +119,7 @@ def sample_images(
     caption: str | None = None,
 ) -> Tensor:
     """`count` images from the run's last-phase generator, in the data's value range."""
-    dataset = None
-    if needs_data(run.spec):
-        options = data_options(run.spec.data, seed, split="test")
-        _, dataset = open_dataset(run.data or run.spec.data.dataset, options)
+    dataset = _test_dataset(run, seed)
     overrides = input_overrides(run, count, label, codes or {})
     fields = caption_fields(run, dataset, caption, count) if caption is not None else None
     use_rows = label is None and not codes and caption is None
@@ -167,11 +177,7 @@ def sweep_images(
     """A grid as InfoGAN's figures draw it: each row one draw of the noise and the other
     codes (`codes` fixes some), the columns stepping `sweep`'s code. Returns the images, row
     by row, and the number of columns."""
-    code = run.networks.node(sweep.code) if sweep.code in run.spec.inputs else None
-    if code is None or code.kind != "io.LatentCode":
-        known = [n for n in run.spec.inputs if run.networks.node(n).kind == "io.LatentCode"]
-        raise SampleError(f"--sweep {sweep.code}: no latent code input of that id ({known})")
-    params: Any = code.params
+    params: Any = _latent_code(run, sweep.code, "--sweep").params
     categorical = params.distribution == "categorical"
     dim = sweep.dim or 0
     if categorical and sweep.dim is not None:
@@ -182,12 +188,8 @@ def sweep_images(
     if not 0 <= dim < params.dim:
         raise SampleError(f"--sweep {sweep.code}:{dim}: dimensions run 0 to {params.dim - 1}")
     columns = int(params.dim) if categorical else SWEEP_COLUMNS
-    dataset = None
-    if needs_data(run.spec):
-        _, dataset = open_dataset(
-            run.data or run.spec.data.dataset, data_options(run.spec.data, seed, split="test")
-        )
     held = input_overrides(run, rows, None, codes or {})
+    dataset = _test_dataset(run, seed)
     ctx = fixed_context(run.spec, run.networks, dataset, device, seed, held, count=rows)
     grid = StepContext(
         run.networks, _repeat(ctx.batch, columns), device, ctx.frozen, rows * columns
