@@ -67,7 +67,7 @@ class Canvas(QWidget):
         net = graph.networks.get(self.network)
         nodes = net.nodes if net is not None else []
         labels = self.document.labels(self.network) if net is not None else {}
-        wanted = {node.id for node in nodes}
+        wanted = {node.id for node in nodes if node.id in labels}  # a false `when`: no label
         for node_id in [n for n in self.nodes if n not in wanted]:
             self._drop_node(node_id)
 

@@ -35,6 +35,7 @@ from graphgan.editor.labels import Labeller, NodeLabel
 from graphgan.graph import Graph, load, save
 from graphgan.registry import default_registry
 from graphgan.validation import Analysis, NetworkInfo, NodeInfo, analyse
+from graphgan.validation.presence import present
 
 log = logging.getLogger(__name__)
 
@@ -211,11 +212,17 @@ class Document(QObject):
 
 
 def unanalysed(graph: Graph) -> Analysis:
-    """The graph as it stands before analysis: its nodes and wires, no kinds, no problems."""
-    networks = {
-        name: NetworkInfo(name, {node.id: NodeInfo(node) for node in net.nodes}, net.edges)
-        for name, net in graph.networks.items()
-    }
+    """The graph as it stands before analysis: its nodes and wires, no kinds, no problems.
+
+    Nodes the variables leave out (a false `when`) are left out here too, so a document opened
+    in a fresh process is first drawn as its analysis will show it.
+    """
+    networks = {}
+    scope = graph.variable_values()
+    for name, net in graph.networks.items():
+        kept = present(net.nodes, net.edges, scope, name)
+        nodes = {node.id: NodeInfo(node) for node in kept.nodes}
+        networks[name] = NetworkInfo(name, nodes, kept.edges, off=kept.off)
     return Analysis(graph, Report(), networks)
 
 

@@ -23,6 +23,7 @@ from graphgan.graph.document import (
     Node,
     ParamValue,
 )
+from graphgan.validation.presence import present
 
 # Where a pasted or duplicated fragment lands, relative to the original.
 PASTE_OFFSET = (40.0, 40.0)
@@ -125,7 +126,10 @@ def connect(graph: Graph, network_name: str, source: Endpoint, target: Endpoint)
     An input port takes one tensor, so wiring a new source into it replaces the old one.
     """
     net = network(graph, network_name)
-    kept = [e for e in net.edges if str(e.target) != str(target)]
+    # A wire from a node the variables leave out (a false `when`) belongs to another
+    # configuration of the document, which this edit must not break: it stays.
+    off = present(net.nodes, net.edges, graph.variable_values(), network_name).off
+    kept = [e for e in net.edges if str(e.target) != str(target) or e.source.node in off]
     return _replace(graph, network_name, edges=[*kept, edge(str(source), str(target))])
 
 

@@ -78,9 +78,13 @@ class Inspector(QWidget):
         graph = self.document.graph
         rows = [f"<b>{html.escape(graph.name)}</b>"]
         for name, net in graph.networks.items():
-            counts = [label.parameters or 0 for label in self.document.labels(name).values()]
-            size = parameter_text(sum(counts))
-            rows.append(f"{html.escape(name)} ({net.role}): {len(net.nodes)} nodes, {size}")
+            labels = self.document.labels(name)
+            size = parameter_text(sum(label.parameters or 0 for label in labels.values()))
+            # Nodes whose `when` the variables make false are not drawn: say how many.
+            info = self.document.analysis.networks.get(name)
+            off = len(info.off) if info is not None else 0
+            nodes = f"{len(net.nodes) - off} nodes" + (f" ({off} left out)" if off else "")
+            rows.append(f"{html.escape(name)} ({net.role}): {nodes}, {size}")
         rows.append(f"{len(graph.variables)} variables")
         rows.append("<i>Select a node to edit its params.</i>")
         return "<br>".join(rows)
@@ -111,6 +115,10 @@ class Inspector(QWidget):
         self.id_field.setToolTip("The node's id; wires and the training section follow a rename")
         self.id_field.editingFinished.connect(self._rename)
         self.form.addRow(QLabel("id", self.form_host), self.id_field)
+        if node.when is not None:
+            when = QLabel(html.escape(node.when.removeprefix("=")), self.form_host)
+            when.setToolTip("The node is part of the network only while this holds")
+            self.form.addRow(QLabel("when", self.form_host), when)
         variables = sorted(self.document.graph.variables)
         for row in rows:
             field = ParamField(row, variables, self.form_host)

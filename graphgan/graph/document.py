@@ -50,11 +50,18 @@ class EditorData(Strict):
 
 
 class Node(Strict):
-    """One use of a node kind: its id, its kind and its params by name."""
+    """One use of a node kind: its id, its kind and its params by name.
+
+    `when` makes a node optional: an expression over the variables, e.g. "=architecture ==
+    'conv'". Where it is false the node and its wires are left out, so one document can hold
+    alternative layers (an MLP and a convolutional body between the same inputs and outputs)
+    and a preset chooses between them.
+    """
 
     id: str
     kind: str
     params: dict[str, ParamValue] = Field(default_factory=dict)
+    when: str | None = None
     editor: EditorData = Field(default_factory=EditorData)
 
     @field_validator("id")
@@ -66,6 +73,16 @@ class Node(Strict):
             raise ValueError(
                 f"node id {value!r} must be a Python identifier that is not a keyword "
                 "(letters, digits and '_', not starting with a digit), e.g. 'g_fc1'"
+            )
+        return value
+
+    @field_validator("when")
+    @classmethod
+    def _when_is_expression(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("="):
+            raise ValueError(
+                f"when {value!r} must be an expression starting with '=', "
+                "e.g. \"=architecture == 'conv'\""
             )
         return value
 

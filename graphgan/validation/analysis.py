@@ -23,6 +23,7 @@ from graphgan.validation import structure
 from graphgan.validation.blocks import BlockSpec
 from graphgan.validation.model import Analysis, NetworkInfo, NodeInfo
 from graphgan.validation.params import resolve_params
+from graphgan.validation.presence import present
 from graphgan.validation.shapes import infer_shapes
 from graphgan.validation.training import check_training
 
@@ -150,11 +151,15 @@ class _Analyser:
         given: Mapping[str, TensorSpec] | None = None,
     ) -> NetworkInfo:
         """Analyse one network, one block definition, or one use of a block."""
-        net = NetworkInfo(name, {n.id: NodeInfo(n) for n in nodes}, edges)
         scope = dict(self.variables)
         if what == "block":
             defaults = {k: p.default for k, p in self.graph.blocks[name].params.items()}
             scope.update(defaults if block_params is None else block_params)
+
+        # Phase 0: the nodes this configuration leaves out (false `when`) go, with their wires.
+        presence = present(nodes, edges, scope, name)
+        net = NetworkInfo(name, {n.id: NodeInfo(n) for n in presence.nodes}, presence.edges)
+        net.off, net.diagnostics = presence.off, presence.diagnostics
 
         # Phase 1: each node's kind, params and ports.
         for info in net.nodes.values():

@@ -54,6 +54,8 @@ class NetworkInfo:
     # Node ids in an order where every node follows its inputs (empty if the graph has cycles).
     order: list[str] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Ids of the nodes whose `when` is false in this configuration: not part of the network.
+    off: frozenset[str] = frozenset()
 
     @property
     def valid(self) -> bool:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from graphgan.editor import edits
@@ -8,7 +10,9 @@ from graphgan.editor.layout import COLUMN, arrange
 from graphgan.editor.wiring import refusal
 from graphgan.errors import UnknownNameError
 from graphgan.graph import Endpoint, Graph, dumps
+from graphgan.graph.files import graph_from_data
 from graphgan.validation import analyse
+from tests.conftest import edges_of, nodes_of
 
 
 def ids(graph: Graph, network: str = "generator") -> list[str]:
@@ -54,6 +58,23 @@ def test_connect_replaces_the_wire_feeding_an_input(tiny: Graph) -> None:
     )
     assert "g_act.y -> g_fc2.x" not in wires(graph)
     assert wires(graph)[-1] == "g_fc1.y -> g_fc2.x"
+
+
+def test_connect_keeps_the_wire_of_a_node_left_out(tiny_data: dict[str, Any]) -> None:
+    # An alternative to g_fc2 that the variables leave out also feeds g_out.
+    tiny_data["variables"]["wide_out"] = {"value": False}
+    nodes_of(tiny_data).append(
+        {"id": "g_alt", "kind": "nn.Linear", "params": {"out_features": 3}, "when": "=wide_out"}
+    )
+    edges_of(tiny_data).append({"from": "g_alt.y", "to": "g_out.x"})
+    graph = edits.connect(
+        graph_from_data(tiny_data),
+        "generator",
+        Endpoint(node="g_act", port="y"),
+        Endpoint(node="g_out", port="x"),
+    )
+    assert "g_alt.y -> g_out.x" in wires(graph)
+    assert "g_fc2.y -> g_out.x" not in wires(graph)
 
 
 def test_set_param_keeps_the_order_and_none_removes_it(tiny: Graph) -> None:
