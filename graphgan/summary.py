@@ -7,6 +7,7 @@ from typing import Any
 
 from graphgan.compiler import count_parameters
 from graphgan.errors import GraphInvalidError
+from graphgan.graph.document import Network
 from graphgan.validation import Analysis
 from graphgan.validation.blocks import BlockSpec
 from graphgan.validation.model import NetworkInfo, NodeInfo
@@ -34,6 +35,7 @@ class NetworkSummary:
     role: str
     nodes: list[NodeRow] = field(default_factory=list)
     edges: list[EdgeRow] = field(default_factory=list)
+    off: list[str] = field(default_factory=list)  # nodes the variables leave out (`when`)
 
     @property
     def parameters(self) -> int:
@@ -50,6 +52,7 @@ class NetworkSummary:
             "macs_per_sample": self.macs,
             "nodes": [row.__dict__ for row in self.nodes],
             "edges": [row.__dict__ for row in self.edges],
+            "left_out": self.off,
         }
 
 
@@ -58,13 +61,14 @@ def summarise(analysis: Analysis) -> dict[str, NetworkSummary]:
     if not analysis.valid:
         raise GraphInvalidError(analysis.report)
     return {
-        name: _summarise_network(net, analysis.graph.networks[name].role)
+        name: _summarise_network(net, analysis.graph.networks[name])
         for name, net in analysis.networks.items()
     }
 
 
-def _summarise_network(net: NetworkInfo, role: str) -> NetworkSummary:
-    summary = NetworkSummary(net.name, role)
+def _summarise_network(net: NetworkInfo, network: Network) -> NetworkSummary:
+    off = [node.id for node in network.nodes if node.id in net.off]  # in document order
+    summary = NetworkSummary(net.name, network.role, off=off)
     for node_id in net.order:
         info = net.nodes[node_id]
         outputs = {port: str(spec) for port, spec in info.outputs.items()}
@@ -113,5 +117,7 @@ def format_summary(summaries: dict[str, NetworkSummary]) -> str:
         lines.append(
             f"  total: {summary.parameters:,} parameters, {summary.macs:,} MACs per sample"
         )
+        if summary.off:
+            lines.append(f"  left out by the variables: {', '.join(summary.off)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

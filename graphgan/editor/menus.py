@@ -62,12 +62,25 @@ class Menus:
         self.add("&View", "Zoom &Out", lambda: w.zoom(0.8), key.ZoomOut)
         self.add("&View", "&Search Kinds", w.node_palette.focus_search, ["/", "Ctrl+F"])
         self.add("&Graph", "Add Standard &Training", w.add_standard_training)
+        presets = self.menus["&Graph"].addMenu("Apply &Preset")
+        # The document's own presets, so the list is built each time the menu opens.
+        presets.aboutToShow.connect(lambda: self._fill_presets(presets, w))
         self.add("&Graph", "&Arrange Network", w.arrange, "Ctrl+L")
         self.add("&Graph", "Align &Left", lambda: w.align("left"), "Ctrl+Shift+L")
         self.add("&Graph", "Align &Top", lambda: w.align("top"), "Ctrl+Shift+T")
         self.add("&Graph", "Distribute &Horizontally", lambda: w.distribute("x"), "Ctrl+Shift+H")
         self.add("&Graph", "Distribute &Vertically", lambda: w.distribute("y"), "Ctrl+Shift+V")
         self.add("&Help", "&Keyboard Shortcuts", w.show_shortcuts, key.HelpContents)
+
+    def _fill_presets(self, menu: QMenu, w: EditorWindow) -> None:
+        menu.clear()
+        for name, values in w.document.graph.presets.items():
+            action = menu.addAction(name)
+            action.setToolTip(", ".join(f"{k}={v}" for k, v in values.items()))
+            action.triggered.connect(lambda _c=False, name=name: w.apply_preset(name))
+        if menu.isEmpty():
+            menu.addAction("(this graph has no presets)").setEnabled(False)
+        menu.setToolTipsVisible(True)
 
     def add(
         self,

@@ -41,6 +41,7 @@ from graphgan.editor.train_panel import TrainPanel
 from graphgan.editor.variables import VariablesPanel
 from graphgan.errors import GraphganError
 from graphgan.graph import Graph, Network, load
+from graphgan.graph.variables import with_preset
 from graphgan.registry import Registry, default_registry
 from graphgan.templates import open_document
 
@@ -345,6 +346,14 @@ class EditorWindow(QMainWindow):
             return False
         graph = self.document.graph.model_copy(update={"training": section})
         return self.document.edit("Add standard training", graph)
+
+    def apply_preset(self, name: str) -> bool:
+        """Set every variable a preset names, in one undoable step (e.g. the cGAN's `conv`)."""
+        graph = with_preset(self.document.graph, name)
+        if not self.document.edit(f"Apply preset {name}", graph):
+            return False
+        self.statusBar().showMessage(f"preset '{name}' applied", 8000)
+        return True
 
     def arrange(self) -> None:
         canvas = self.current_canvas()

@@ -130,3 +130,12 @@ def test_module_entry_point_exit_code(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "not valid JSON" in result.stderr
+
+
+def test_summary_names_the_nodes_the_variables_leave_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["summary", "cgan", "--preset", "conv"]) == 0
+    out = capsys.readouterr().out
+    assert "cg_up1" in out
+    assert "left out by the variables: g_fc_z, g_act_z, g_fc_y" in out

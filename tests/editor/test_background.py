@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from graphgan.editor import document as document_module
 from graphgan.editor import edits, launch
+from graphgan.editor.document import unanalysed
 from graphgan.editor.window import EditorWindow
 from graphgan.graph import Graph
 from graphgan.validation import Analysis, analyse
@@ -111,7 +112,10 @@ def test_a_document_opened_in_a_fresh_process_is_drawn_then_analysed(
 
     # Before the canvas is painted: the document's nodes and wires, nothing analysed.
     assert document.pending and not document.analysed and not window.node_palette.filled
-    assert canvas.nodes and len(canvas.wires) == len(document.graph.networks["generator"].edges)
+    # The paper's configuration: the template's convolutional body is left out.
+    drawn = unanalysed(document.graph).networks["generator"]
+    assert set(canvas.nodes) == set(drawn.nodes) and len(canvas.wires) == len(drawn.edges)
+    assert "g_fc_z" in canvas.nodes and "cg_fc" not in canvas.nodes
     assert {wire.getLabel() for wire in canvas.wires.values()} == {""}
     assert window.status.text() == "analysing..."
 

@@ -24,7 +24,7 @@ from graphgan.editor.document import Document
 from graphgan.editor.export_dialog import ExportDialog
 from graphgan.editor.labels import Labeller
 from graphgan.editor.window import EditorWindow, empty_graph
-from graphgan.graph import Graph, load
+from graphgan.graph import Edge, Graph, Node, load
 from graphgan.templates import template_path
 from graphgan.validation import analyse
 from tests.editor.test_canvas import canvas_of, drag_wire, drop_kind, socket_point
@@ -33,11 +33,21 @@ from tests.editor.test_export_dialog import export
 COLUMNS, SPACING = 4, QPointF(230, 170)
 
 
+def paper_nodes(template: Graph, network: str) -> list[Node]:
+    """The nodes of the paper's configuration: the template also holds a convolutional body
+    that its variables leave out."""
+    return [info.node for info in analyse(template).networks[network].nodes.values()]
+
+
+def paper_edges(template: Graph, network: str) -> list[Edge]:
+    return analyse(template).networks[network].edges
+
+
 def typed_params(template: Graph, network: str) -> dict[str, dict[str, Any]]:
     """The literal values a user types for each node: the template's params, variables resolved."""
     infos = analyse(template).networks[network].nodes
     typed: dict[str, dict[str, Any]] = {}
-    for node in template.networks[network].nodes:
+    for node in paper_nodes(template, network):
         values = {name: getattr(infos[node.id].params, name) for name in node.params}
         typed[node.id] = {
             k: str(list(v)) if isinstance(v, (list, tuple)) else v for k, v in values.items()
@@ -73,7 +83,7 @@ def build(qtbot: Any, window: EditorWindow, template: Graph, network: str) -> di
 
     # Nodes: each kind dragged from the palette onto its grid cell, then its params typed in.
     ids: dict[str, str] = {}
-    for index, node in enumerate(template.networks[network].nodes):
+    for index, node in enumerate(paper_nodes(template, network)):
         cell = QPointF(SPACING.x() * (index % COLUMNS), SPACING.y() * (index // COLUMNS))
         drop_kind(window, node.kind, canvas.view.mapFromScene(cell))
         ids[node.id] = window.document.graph.networks[network].nodes[-1].id
@@ -82,7 +92,7 @@ def build(qtbot: Any, window: EditorWindow, template: Graph, network: str) -> di
             type_into(window, name, value)
 
     # Wires: each drawn with the mouse from an output port to an input port.
-    for edge in template.networks[network].edges:
+    for edge in paper_edges(template, network):
         start = socket_point(canvas, ids[edge.source.node], edge.source.port, output=True)
         end = socket_point(canvas, ids[edge.target.node], edge.target.port, output=False)
         drag_wire(qtbot, canvas, start, end)
@@ -90,9 +100,9 @@ def build(qtbot: Any, window: EditorWindow, template: Graph, network: str) -> di
     built = window.document.graph.networks[network]
     assert {str(edge) for edge in built.edges} == {
         f"{ids[e.source.node]}.{e.source.port} -> {ids[e.target.node]}.{e.target.port}"
-        for e in template.networks[network].edges
+        for e in paper_edges(template, network)
     }
-    assert [node.kind for node in built.nodes] == [n.kind for n in template.networks[network].nodes]
+    assert [node.kind for node in built.nodes] == [n.kind for n in paper_nodes(template, network)]
     return ids
 
 

@@ -23,7 +23,7 @@ def test_each_template_opens_and_is_screenshotted(qtbot: Any, tmp_path: Path, na
     assert (image.width(), image.height()) == SCREENSHOT_SIZE
     assert window.document.analysis.valid and not window.document.pending
     for network, canvas in window.canvases.items():
-        assert set(canvas.nodes) == {n.id for n in window.document.graph.networks[network].nodes}
+        assert set(canvas.nodes) == set(window.document.analysis.networks[network].nodes)
     # The canvas is drawn, not empty: its middle holds more than the background's colours.
     shown = window.current_canvas()
     assert shown is not None

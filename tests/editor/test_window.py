@@ -353,3 +353,22 @@ def test_a_problem_without_a_network_still_jumps_to_its_node(window: EditorWindo
     window.problems.itemClicked.emit(item, 0)
     assert window.current_canvas() is window.canvases["discriminator"]
     assert window.canvases["discriminator"].selected_ids() == ["d_fc"]
+
+
+def test_a_preset_switches_the_cgan_to_its_convolutional_body(window: EditorWindow) -> None:
+    assert window.new_from_template("cgan")
+    window.document.settle()
+    generator = window.canvases["generator"]
+    assert "g_fc_z" in generator.nodes and "cg_fc" not in generator.nodes
+
+    assert window.apply_preset("conv")
+    window.document.settle()
+    assert window.document.graph.variables["architecture"].value == "conv"
+    assert "cg_up1" in generator.nodes and "g_fc_z" not in generator.nodes
+    assert "cd_conv1" in window.canvases["discriminator"].nodes
+    assert window.document.analysis.report.valid
+    assert "left out" in window.inspector.description.text() + window.inspector.title.text()
+
+    window.undo()
+    window.document.settle()
+    assert "g_fc_z" in generator.nodes and "cg_fc" not in generator.nodes

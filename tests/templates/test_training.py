@@ -176,3 +176,15 @@ def test_stackgan_trains_on_a_folder_of_ones_own_captioned_images(tmp_path: Path
     assert all(math.isfinite(value) for m in metrics for value in m.values())
     for network in ("stage1_generator", "stage2_generator", "stage2_discriminator"):
         assert changed(before, after, network), network
+
+
+def test_cgan_conv_preset_trains_only_its_convolutional_layers(tmp_path: Path) -> None:
+    graph = configure(open_document("cgan"), "conv", {"steps": 2})
+    result = train(graph, TrainOptions(out=tmp_path, progress=False))
+    weights = load_checkpoint(result.run_dir).weights
+    metrics = read_metrics(RunPaths(result.run_dir).metrics)
+
+    assert all(math.isfinite(value) for m in metrics for value in m.values())
+    layers = {key.split(".")[0] for network in weights.values() for key in network}
+    assert {"cg_fc", "cg_up1", "cg_up2", "cd_conv1", "cd_conv2", "cd_fc"} <= layers
+    assert not any(layer.startswith(("g_fc", "d_maxout")) for layer in layers)
