@@ -69,6 +69,17 @@ def test_template_networks_match_compiled(name: str, tmp_path: Path) -> None:
         assert_same_behaviour(compiled, exported, network_inputs(analysis, network))
 
 
+def test_cgan_conv_preset_exports_only_its_convolutional_layers(tmp_path: Path) -> None:
+    analysis = analyse(configure(open_document("cgan"), "conv"))
+    models = exported_models(analysis, tmp_path)
+    for network in analysis.networks:
+        compiled, exported = pair(analysis, network, models)
+        assert_same_behaviour(compiled, exported, network_inputs(analysis, network))
+    source = (tmp_path / "models.py").read_text(encoding="utf-8")
+    assert "self.cg_up1 = nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1)" in source
+    assert "g_fc_z" not in source and "Maxout" not in source
+
+
 def test_template_models_pass_ruff(tmp_path: Path) -> None:
     for name in template_names():
         exported_models(analyse(demo(name)), tmp_path / name)

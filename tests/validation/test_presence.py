@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import torch
 
 from graphgan.compiler import compile_graph
 from graphgan.graph.files import graph_from_data
@@ -75,3 +76,31 @@ def test_when_must_be_an_expression(alternatives: dict[str, Any]) -> None:
     nodes_of(alternatives)[1]["when"] = "deep"
     with pytest.raises(ValueError, match="must be an expression starting with '='"):
         graph_from_data(alternatives)
+
+
+def test_a_block_node_is_left_out_by_the_blocks_own_param(tiny_data: dict[str, Any]) -> None:
+    tiny_data["blocks"] = {
+        "Dense": {
+            "params": {"activate": {"default": True}},
+            "nodes": [
+                {"id": "x", "kind": "io.BlockInput", "params": {"tensor": "vector"}},
+                {"id": "b_fc", "kind": "nn.Linear", "params": {"out_features": 3}},
+                {"id": "b_relu", "kind": "nn.ReLU", "when": "=activate"},
+                {"id": "b_tanh", "kind": "nn.Tanh", "when": "=not activate"},
+                {"id": "y", "kind": "io.BlockOutput"},
+            ],
+            "edges": [
+                {"from": "x.x", "to": "b_fc.x"},
+                {"from": "b_fc.y", "to": "b_relu.x"},
+                {"from": "b_fc.y", "to": "b_tanh.x"},
+                {"from": "b_relu.y", "to": "y.x"},
+                {"from": "b_tanh.y", "to": "y.x"},
+            ],
+        }
+    }
+    nodes_of(tiny_data)[3] = {"id": "g_fc2", "kind": "block.Dense", "params": {"activate": False}}
+    analysis = analyse(graph_from_data(tiny_data))
+    assert analysis.report.valid, str(analysis.report)
+    module = compile_graph(analysis)["generator"]
+    layers = [type(m) for m in module.g_fc2.modules()]
+    assert torch.nn.Tanh in layers and torch.nn.ReLU not in layers
