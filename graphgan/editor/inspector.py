@@ -19,7 +19,7 @@ from graphgan.editor.document import Document
 from graphgan.editor.fields import ParamField
 from graphgan.editor.labels import parameter_text
 from graphgan.graph.document import BlockParam, Node
-from graphgan.registry import BLOCK_PREFIX, default_registry
+from graphgan.registry import BLOCK_PREFIX, default_registry, default_registry_loaded
 
 
 class Inspector(QWidget):
@@ -103,8 +103,13 @@ class Inspector(QWidget):
 
     def _build_form(self, node: Node) -> None:
         self._clear_form()
-        self._form_for = (self.network or "", node.id, node.kind)
         self.title.setText(f"<b>{html.escape(node.id)}</b> &nbsp; {html.escape(node.kind)}")
+        if not default_registry_loaded():
+            # The packs are loading on the analysis thread; asking for them here would freeze
+            # the window until they are in. The form is built when that analysis arrives.
+            self.description.setText("Loading the plugin packs...")
+            return
+        self._form_for = (self.network or "", node.id, node.kind)
         described = self._describe(node.kind)
         if described is None:
             self.description.setText("No installed plugin pack provides this kind.")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from graphgan.editor import document as document_module
 from graphgan.editor import edits, launch
+from graphgan.editor import inspector as inspector_module
 from graphgan.editor.document import unanalysed
 from graphgan.editor.window import EditorWindow
 from graphgan.graph import Graph
@@ -126,3 +127,17 @@ def test_a_document_opened_in_a_fresh_process_is_drawn_then_analysed(
     assert all(wire.getLabel().startswith("(N") for wire in canvas.wires.values())
     assert any(label.parameters for label in document.labels("generator").values())
     assert window.status.text().startswith("valid")
+
+
+def test_a_node_selected_while_the_packs_load_waits_for_them_off_the_window_thread(
+    window: EditorWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = False
+    monkeypatch.setattr(inspector_module, "default_registry_loaded", lambda: loaded)
+    window.inspector.show_node("generator", "g_fc1")
+    assert window.inspector.description.text() == "Loading the plugin packs..."
+    assert not window.inspector.fields
+
+    loaded = True
+    window.inspector.refresh()  # as the first analysis arriving does
+    assert "out_features" in window.inspector.fields
