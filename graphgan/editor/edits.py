@@ -51,6 +51,13 @@ def with_network(graph: Graph, name: str, changed: Network) -> Graph:
     return graph.model_copy(update={"networks": networks})
 
 
+def drawn(graph: Graph, name: str) -> Network:
+    """A network as the canvas draws it: without the nodes the variables leave out."""
+    net = network(graph, name)
+    shown = present(net.nodes, net.edges, graph.variable_values(), name)
+    return net.model_copy(update={"nodes": shown.nodes, "edges": shown.edges})
+
+
 def _replace(graph: Graph, name: str, **fields: Any) -> Graph:
     return with_network(graph, name, network(graph, name).model_copy(update=fields))
 

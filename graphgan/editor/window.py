@@ -359,7 +359,8 @@ class EditorWindow(QMainWindow):
         canvas = self.current_canvas()
         if canvas is None:
             return
-        positions = arrange(edits.network(self.document.graph, canvas.network))
+        # Only what is drawn: nodes the variables leave out keep their places for their turn.
+        positions = arrange(edits.drawn(self.document.graph, canvas.network))
         graph = edits.move(self.document.graph, canvas.network, positions)
         if self.document.edit(f"Arrange {canvas.network}", graph):
             canvas.zoom_to_fit()

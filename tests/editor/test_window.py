@@ -372,3 +372,15 @@ def test_a_preset_switches_the_cgan_to_its_convolutional_body(window: EditorWind
     window.undo()
     window.document.settle()
     assert "g_fc_z" in generator.nodes and "cg_fc" not in generator.nodes
+
+
+def test_arrange_places_only_what_is_drawn(window: EditorWindow) -> None:
+    assert window.new_from_template("cgan")
+    window.document.settle()
+    before = {n.id: n.editor for n in window.document.graph.networks["generator"].nodes}
+    window.tabs.setCurrentWidget(window.canvases["generator"])
+    window.arrange()
+    nodes = window.document.graph.networks["generator"].nodes
+    # The convolutional body the variables leave out keeps its places for its turn.
+    assert all(n.editor == before[n.id] for n in nodes if n.id.startswith("cg_"))
+    assert any(n.editor != before[n.id] for n in nodes if not n.id.startswith("cg_"))
