@@ -169,6 +169,7 @@ class Variable(Strict):
     description: str = ""
     minimum: int | float | None = None
     maximum: int | float | None = None
+    choices: list[VariableValue] | None = None  # the values allowed, e.g. ["mlp", "conv"]
 
 
 class Graph(Strict):

@@ -83,6 +83,13 @@ class _Analyser:
     def _check_variables(self) -> Iterable[Diagnostic]:
         for name, variable in self.graph.variables.items():
             value = variable.value
+            if variable.choices is not None and value not in variable.choices:
+                allowed = ", ".join(str(choice) for choice in variable.choices)
+                yield Diagnostic(
+                    "variable-not-a-choice",
+                    f"variable '{name}' is {value!r}, not one of its choices: {allowed}",
+                )
+                continue
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 continue
             low, high = variable.minimum, variable.maximum

@@ -104,3 +104,11 @@ def test_a_block_node_is_left_out_by_the_blocks_own_param(tiny_data: dict[str, A
     module = compile_graph(analysis)["generator"]
     layers = [type(m) for m in module.g_fc2.modules()]
     assert torch.nn.Tanh in layers and torch.nn.ReLU not in layers
+
+
+def test_a_variable_outside_its_choices_is_named(alternatives: dict[str, Any]) -> None:
+    alternatives["variables"]["deep"]["choices"] = [True, False]
+    alternatives["variables"]["deep"]["value"] = "yes"
+    problems = analyse(graph_from_data(alternatives)).report.errors
+    assert problems[0].code == "variable-not-a-choice"
+    assert problems[0].message == "variable 'deep' is 'yes', not one of its choices: True, False"
