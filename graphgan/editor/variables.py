@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QComboBox, QTableWidget, QTableWidgetItem, QWidget
 
 from graphgan.editor import edits
 from graphgan.editor.document import Document
 from graphgan.errors import DocumentError
+from graphgan.graph.document import VariableValue
 from graphgan.graph.variables import parse_value
 
 
@@ -37,6 +38,7 @@ class VariablesPanel(QTableWidget):
                     cell = self.item(row, 1)
                     if cell is not None:
                         cell.setText(_text(variable.value))
+                    self._show_choice(row, variable.value)
                 return
             self.setRowCount(len(variables))
             for row, (name, variable) in enumerate(variables.items()):
@@ -46,9 +48,32 @@ class VariablesPanel(QTableWidget):
                     if column != 1:
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     self.setItem(row, column, item)
+                self.removeCellWidget(row, 1)
+                if variable.choices is not None:
+                    self._add_choices(row, name, variable.choices, variable.value)
             self.resizeColumnsToContents()
         finally:
             self._filling = False
+
+    def _add_choices(
+        self, row: int, name: str, choices: list[VariableValue], value: VariableValue
+    ) -> None:
+        """A variable with choices is picked from a list, so only an allowed value is set."""
+        box = QComboBox(self)
+        for choice in choices:
+            box.addItem(_text(choice), choice)
+        box.setCurrentIndex(max(box.findData(value), 0))
+        box.activated.connect(lambda index: self._choose(name, box.itemData(index)))
+        self.setCellWidget(row, 1, box)
+
+    def _show_choice(self, row: int, value: VariableValue) -> None:
+        box = self.cellWidget(row, 1)
+        if isinstance(box, QComboBox):
+            box.setCurrentIndex(max(box.findData(value), 0))
+
+    def _choose(self, name: str, value: VariableValue) -> None:
+        graph = edits.set_variable(self.document.graph, name, value)
+        self.document.edit(f"Set variable {name}", graph, merge_key=f"variable/{name}")
 
     def _commit(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != 1:

@@ -384,3 +384,20 @@ def test_arrange_places_only_what_is_drawn(window: EditorWindow) -> None:
     # The convolutional body the variables leave out keeps its places for its turn.
     assert all(n.editor == before[n.id] for n in nodes if n.id.startswith("cg_"))
     assert any(n.editor != before[n.id] for n in nodes if not n.id.startswith("cg_"))
+
+
+def test_a_variable_with_choices_is_picked_from_a_list(window: EditorWindow) -> None:
+    assert window.new_from_template("cgan")
+    window.document.settle()
+    panel = window.variables
+    row = [cell(panel, r, 0).text() for r in range(panel.rowCount())].index("architecture")
+    box = panel.cellWidget(row, 1)
+    assert isinstance(box, QComboBox)
+    assert [box.itemText(i) for i in range(box.count())] == ["mlp", "conv"]
+
+    box.activated.emit(box.findText("conv"))
+    window.document.settle()
+    assert window.document.graph.variables["architecture"].value == "conv"
+    assert "cg_fc" in window.canvases["generator"].nodes
+    window.undo()
+    assert box.currentText() == "mlp"
