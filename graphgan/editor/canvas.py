@@ -74,7 +74,8 @@ class Canvas(QWidget):
         for node in nodes:
             if node.id in labels:
                 self._sync_node(node, labels[node.id])
-        self._sync_wires(net.edges if net is not None else [])
+        # The wires the variables leave out (a false `when`) are not drawn.
+        self._sync_wires(edits.drawn(graph, self.network).edges if net is not None else [])
         if self._to_select:
             self.select(self._to_select)
 

@@ -133,10 +133,10 @@ def connect(graph: Graph, network_name: str, source: Endpoint, target: Endpoint)
     An input port takes one tensor, so wiring a new source into it replaces the old one.
     """
     net = network(graph, network_name)
-    # A wire from a node the variables leave out (a false `when`) belongs to another
-    # configuration of the document, which this edit must not break: it stays.
-    off = present(net.nodes, net.edges, graph.variable_values(), network_name).off
-    kept = [e for e in net.edges if str(e.target) != str(target) or e.source.node in off]
+    # A wire the variables leave out (its own or its source's `when` is false) belongs to
+    # another configuration of the document, which this edit must not break: it stays.
+    shown = {str(e) for e in drawn(graph, network_name).edges}
+    kept = [e for e in net.edges if str(e.target) != str(target) or str(e) not in shown]
     return _replace(graph, network_name, edges=[*kept, edge(str(source), str(target))])
 
 

@@ -49,6 +49,15 @@ class EditorData(Strict):
     collapsed: bool = False
 
 
+def _check_when(value: str | None) -> str | None:
+    if value is not None and not value.startswith("="):
+        raise ValueError(
+            f"when {value!r} must be an expression starting with '=', "
+            "e.g. \"=architecture == 'conv'\""
+        )
+    return value
+
+
 class Node(Strict):
     """One use of a node kind: its id, its kind and its params by name.
 
@@ -76,15 +85,7 @@ class Node(Strict):
             )
         return value
 
-    @field_validator("when")
-    @classmethod
-    def _when_is_expression(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("="):
-            raise ValueError(
-                f"when {value!r} must be an expression starting with '=', "
-                "e.g. \"=architecture == 'conv'\""
-            )
-        return value
+    _when_is_expression = field_validator("when")(_check_when)
 
     @field_validator("kind")
     @classmethod
@@ -122,9 +123,13 @@ class Edge(Strict):
 
     source: Endpoint = Field(alias="from")
     target: Endpoint = Field(alias="to")
+    # Where false the wire is left out, like a node's `when`: with a wire that skips a layer
+    # and one through it, a variable makes the layer optional.
+    when: str | None = None
 
     _split_source = field_validator("source", mode="before")(_parse_endpoint)
     _split_target = field_validator("target", mode="before")(_parse_endpoint)
+    _when_is_expression = field_validator("when")(_check_when)
 
     def __str__(self) -> str:
         return f"{self.source} -> {self.target}"

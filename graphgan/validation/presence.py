@@ -1,8 +1,8 @@
-"""Optional nodes: which nodes a configuration leaves out, through their `when` expressions.
+"""Optional nodes and wires: what a configuration leaves out, through `when` expressions.
 
-A node whose `when` is false is not part of its network in that configuration, and neither are
-the wires that touch it; every later pass (shapes, compiling, training, export, counts) sees
-the network without it.
+A node whose `when` is false is not part of its network in that configuration, and neither
+are the wires that touch it; a wire whose own `when` is false is left out too. Every later pass
+(shapes, compiling, training, export, counts) sees the network without them.
 """
 
 from __future__ import annotations
@@ -30,35 +30,44 @@ class Presence:
 def present(
     nodes: list[Node], edges: list[Edge], scope: Mapping[str, Any], network: str
 ) -> Presence:
-    """Drop the nodes whose `when` is false, and every wire from or to them."""
-    off: set[str] = set()
-    diagnostics = []
-    for node in nodes:
-        if node.when is None:
-            continue
+    """Drop the nodes and wires whose `when` is false, and every wire from or to such a node."""
+    diagnostics: list[Diagnostic] = []
+
+    def on(item: Node | Edge) -> bool:
+        if item.when is None:
+            return True
         try:
-            on = evaluate(node.when, scope)
+            value = evaluate(item.when, scope)
         except ExpressionError as error:
-            # The node stays in, so its wires and shapes are still checked.
-            diagnostics.append(_problem(node, network, str(error)))
-            continue
-        if not isinstance(on, bool):
-            diagnostics.append(_problem(node, network, f"gives {on!r}, not true or false"))
-        elif not on:
-            off.add(node.id)
-    if not off:
-        return Presence(nodes, edges, frozenset(), diagnostics)
+            diagnostics.append(_problem(item, network, str(error)))
+            return True  # kept in, so its wires and shapes are still checked
+        if not isinstance(value, bool):
+            diagnostics.append(_problem(item, network, f"gives {value!r}, not true or false"))
+            return True
+        return value
+
+    off = frozenset(node.id for node in nodes if not on(node))
     kept = [node for node in nodes if node.id not in off]
-    wires = [e for e in edges if e.source.node not in off and e.target.node not in off]
-    return Presence(kept, wires, frozenset(off), diagnostics)
+    wires = [
+        edge
+        for edge in edges
+        if edge.source.node not in off and edge.target.node not in off and on(edge)
+    ]
+    return Presence(kept, wires, off, diagnostics)
 
 
-def _problem(node: Node, network: str, what: str) -> Diagnostic:
+def _problem(item: Node | Edge, network: str, what: str) -> Diagnostic:
+    fix = "write a comparison such as \"=architecture == 'conv'\""
+    if isinstance(item, Node):
+        message = f"node '{item.id}' ({item.kind}): its when {item.when!r} {what}; {fix}"
+        return Diagnostic(
+            "expression-invalid", message, network=network, node=item.id, kind=item.kind
+        )
+    message = f"wire {item}: its when {item.when!r} {what}; {fix}"
     return Diagnostic(
         "expression-invalid",
-        f"node '{node.id}' ({node.kind}): its when {node.when!r} {what}; write a comparison "
-        "such as \"=architecture == 'conv'\"",
+        message,
         network=network,
-        node=node.id,
-        kind=node.kind,
+        node=item.target.node,
+        port=item.target.port,
     )

@@ -227,3 +227,19 @@ def test_dropping_an_unknown_kind_is_refused(window: EditorWindow) -> None:
     assert "no installed plugin pack provides the kind 'nn.Nothing'" in (
         window.statusBar().currentMessage()
     )
+
+
+def test_a_wire_the_variables_leave_out_is_not_drawn(window: EditorWindow) -> None:
+    graph = window.document.graph
+    net = graph.networks["generator"]
+    skip = edits.edge("g_z.z", "g_fc2.x").model_copy(update={"when": "=False"})
+    window.document.edit(
+        "add",
+        edits.with_network(
+            graph, "generator", net.model_copy(update={"edges": [*net.edges, skip]})
+        ),
+    )
+    window.document.settle()
+    canvas = canvas_of(window, "generator")
+    assert "g_z.z -> g_fc2.x" not in canvas.wires
+    assert len(canvas.wires) == len(net.edges)

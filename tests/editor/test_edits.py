@@ -233,3 +233,16 @@ def test_align_and_distribute(tiny: Graph) -> None:
     assert align(net, chosen, "top") == {"g_z": (0, 10), "g_fc1": (100, 10), "g_act": (500, 10)}
     spaced = distribute(net, [*chosen, "g_fc2"], "x")
     assert sorted(x for x, _ in spaced.values()) == [0, 500 / 3, 1000 / 3, 500]
+
+
+def test_connect_keeps_a_wire_the_variables_leave_out(tiny_data: dict[str, Any]) -> None:
+    edges_of(tiny_data).append({"from": "g_z.z", "to": "g_fc2.x", "when": "=False"})
+    graph = edits.connect(
+        graph_from_data(tiny_data),
+        "generator",
+        Endpoint(node="g_fc1", port="y"),
+        Endpoint(node="g_fc2", port="x"),
+    )
+    assert "g_z.z -> g_fc2.x" in wires(graph)
+    assert "g_act.y -> g_fc2.x" not in wires(graph)
+    assert [str(e) for e in edits.drawn(graph, "generator").edges].count("g_z.z -> g_fc2.x") == 0

@@ -112,3 +112,23 @@ def test_a_variable_outside_its_choices_is_named(alternatives: dict[str, Any]) -
     problems = analyse(graph_from_data(alternatives)).report.errors
     assert problems[0].code == "variable-not-a-choice"
     assert problems[0].message == "variable 'deep' is 'yes', not one of its choices: True, False"
+
+
+def test_a_layer_made_optional_by_a_wire_that_skips_it(tiny_data: dict[str, Any]) -> None:
+    tiny_data["variables"]["activate"] = {"value": False}
+    nodes_of(tiny_data)[2]["when"] = "=activate"  # g_act
+    edges_of(tiny_data).append({"from": "g_fc1.y", "to": "g_fc2.x", "when": "=not activate"})
+    analysis = analyse(graph_from_data(tiny_data))
+    assert not analysis.report.diagnostics, str(analysis.report)
+    assert "g_fc1.y -> g_fc2.x" in [str(e) for e in analysis.networks["generator"].edges]
+
+    on = analyse(with_variables(graph_from_data(tiny_data), {"activate": True}))
+    assert not on.report.diagnostics, str(on.report)
+    assert "g_act" in on.networks["generator"].nodes
+
+
+def test_a_wire_whose_when_fails_is_reported_on_its_input(tiny_data: dict[str, Any]) -> None:
+    edges_of(tiny_data)[1]["when"] = "=nowhere"
+    problems = analyse(graph_from_data(tiny_data)).report.errors
+    assert [(d.code, d.node, d.port) for d in problems] == [("expression-invalid", "g_act", "x")]
+    assert "unknown variable 'nowhere'" in problems[0].message
