@@ -157,6 +157,9 @@ class NetworkSummaryModel(BaseModel):
     macs_per_sample: int
     nodes: list[NodeRowModel]
     edges: list[EdgeRowModel]
+    left_out: list[str] = Field(
+        default_factory=list, description="Nodes whose `when` the variables make false."
+    )
 
 
 class SummaryModel(BaseModel):

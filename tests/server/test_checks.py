@@ -58,6 +58,13 @@ def test_summary_gives_shapes_on_edges_and_parameters_per_node(client: TestClien
     assert all(edge["shape"].startswith("(") for edge in generator["edges"])
 
 
+def test_summary_of_a_preset_names_the_nodes_it_leaves_out(client: TestClient) -> None:
+    summary = client.post("/summary", json={"template": "cgan", "preset": "conv"}).json()
+    generator = summary["networks"]["generator"]
+    assert "cg_up1" in [row["node"] for row in generator["nodes"]]
+    assert generator["left_out"][:3] == ["g_fc_z", "g_act_z", "g_fc_y"]
+
+
 def test_summary_of_an_invalid_graph_is_422_with_the_report(
     client: TestClient, tiny_document: dict[str, Any]
 ) -> None:
