@@ -17,6 +17,7 @@ class TemplateInfo:
     path: Path
     title: str
     description: str
+    presets: tuple[str, ...] = ()
 
 
 def templates_dir() -> Path:
@@ -51,7 +52,9 @@ def list_templates() -> list[TemplateInfo]:
     infos = []
     for name in template_names():
         data = read_json(template_path(name))
-        infos.append(TemplateInfo(name, template_path(name), data["name"], data["description"]))
+        presets = tuple(data.get("presets", {}))
+        info = TemplateInfo(name, template_path(name), data["name"], data["description"], presets)
+        infos.append(info)
     return infos
 
 

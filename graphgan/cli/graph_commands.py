@@ -135,10 +135,15 @@ def _bounds(param: dict[str, Any]) -> str:
 def run_templates(args: argparse.Namespace) -> int:
     infos = list_templates()
     if args.json:
-        rows = [{"name": t.name, "title": t.title, "description": t.description} for t in infos]
+        rows = [
+            {"name": t.name, "title": t.title, "description": t.description, "presets": t.presets}
+            for t in infos
+        ]
         print(json.dumps(rows, indent=2))
         return 0
     for info in infos:
         print(f"{info.name}: {info.title}")
         print(textwrap.indent(textwrap.fill(info.description, 88), "    "))
+        if info.presets:
+            print(f"    presets: {', '.join(info.presets)}")
     return 0

@@ -116,7 +116,9 @@ def test_nodes_lists_ports_and_params(capsys: pytest.CaptureFixture[str]) -> Non
 def test_templates_lists_cgan(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "templates", "--json")
     assert code == 0
-    assert "cgan" in {t["name"] for t in json.loads(out)}
+    presets = {t["name"]: t["presets"] for t in json.loads(out)}
+    assert presets["cgan"] == ["demo", "conv"]
+    assert "    presets: demo, conv" in run(capsys, "templates")[1]
 
 
 def test_module_entry_point_exit_code(tmp_path: Path) -> None:
