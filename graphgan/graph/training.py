@@ -91,6 +91,12 @@ class AdversarialSpec(Strict):
     wrong: dict[str, str] | None = Field(
         None, description="Real images with mismatched conditions, scored as fake."
     )
+    fake_weight: float = Field(
+        1.0,
+        ge=0,
+        description="Weight of the generated pass in the discriminator's loss (StackGAN's 1/2, "
+        "with wrong_weight 1/2: real + (fake + wrong) / 2).",
+    )
     wrong_weight: float = Field(0.5, ge=0, description="Weight of the mismatched pass.")
     joint_batch: bool = Field(
         False,

@@ -124,6 +124,8 @@ def discriminator_loss(
     real, fake_outputs = scored[0][game.output], scored[1]
     fake = fake_outputs[game.output]
     loss = losses.d_loss(game.loss, real, fake)
+    if game.fake_weight != 1:  # d_loss weighs the generated pass 1: rescale that share alone
+        loss = loss + (game.fake_weight - 1) * losses.d_fake_loss(game.loss, fake)
     if game.wrong is not None:
         wrong = scored[2][game.output]
         loss = loss + game.wrong_weight * losses.d_fake_loss(game.loss, wrong)

@@ -89,7 +89,13 @@ def every_loss_term(graph: Graph) -> Graph:
     # The discriminator's terms read its own heads of the fake pass.
     d_terms = [{"term": "info_continuous", "weight": 0.1, "args": {**noise, "estimate": "d_logit"}}]
     wrong = {"d_image": "data:image", "d_label": "data:label:rolled"}
-    game = {**phase["adversarial"], "wrong": wrong, "wrong_weight": 0.3, "loss": "lsgan"}
+    game = {
+        **phase["adversarial"],
+        "wrong": wrong,
+        "wrong_weight": 0.3,
+        "fake_weight": 0.6,
+        "loss": "lsgan",
+    }
     changed = {
         **phase,
         "adversarial": game,

@@ -1,4 +1,5 @@
-"""The adversarial recipe's discriminator passes: apart, or joined into one batch."""
+"""The adversarial recipe's discriminator passes: apart, or joined into one batch; the
+discriminator loss's weights for the generated and mismatched passes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from graphgan.errors import GraphInvalidError
 from graphgan.graph.files import graph_from_data
 from graphgan.graph.training import AdversarialSpec, training_spec
 from graphgan.training.context import Networks, StepContext
-from graphgan.training.recipe import discriminate_passes
+from graphgan.training.recipe import discriminate_passes, discriminator_loss
 from graphgan.validation import analyse
 from tests.training.gan import tiny_gan, tiny_gan_data
 
@@ -67,3 +68,24 @@ def test_a_joint_batch_needs_the_same_inputs_in_every_pass() -> None:
     game.update({"joint_batch": True, "wrong": {"d_x": "data:image"}})
     with pytest.raises(GraphInvalidError, match="joint_batch joins the passes input by input"):
         training_spec(graph_from_data(data))
+
+
+def test_fake_weight_scales_only_the_generated_pass_of_the_discriminator_loss() -> None:
+    game, ctx, _ = game_and_context(joint=False)
+    game = game.model_copy(update={"loss": "bce", "wrong_weight": 0.5})
+    real, fake, wrong = (
+        scored["d_score"]
+        for scored in discriminate_passes(ctx, game, [game.real, game.fake, WRONG], [True] * 3)
+    )
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    # The generator's samples are computed once per step context, so each call sees them.
+    paper = discriminator_loss(ctx, game.model_copy(update={"fake_weight": 0.5}), [], {})
+    expected = (
+        bce(real, torch.ones_like(real))
+        + 0.5 * bce(fake, torch.zeros_like(fake))
+        + 0.5 * bce(wrong, torch.zeros_like(wrong))
+    )
+    assert torch.allclose(paper, expected, atol=1e-6)
+    default = discriminator_loss(ctx, game, [], {})
+    assert game.fake_weight == 1.0
+    assert torch.allclose(default, expected + 0.5 * bce(fake, torch.zeros_like(fake)), atol=1e-6)
