@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from graphgan.compiler import compile_network
+from graphgan.graph.training import training_spec
 from graphgan.graph.variables import configure
 from graphgan.summary import summarise
 from graphgan.templates import open_document, template_names
@@ -156,7 +157,7 @@ def test_stackgan_stage_two_refines_stage_one_to_four_times_its_size() -> None:
     tokens = torch.randint(1, 35, (3, 11))
 
     text = encoder(tokens)
-    assert text.shape == (3, 128)
+    assert text.shape == (3, 1024)
     first = stage1(text, torch.randn(3, 32))
     assert first["g1_image"].shape == (3, 3, 16, 16)
     assert first["g1_mu"].shape == first["g1_logvar"].shape == (3, 64)
@@ -165,6 +166,14 @@ def test_stackgan_stage_two_refines_stage_one_to_four_times_its_size() -> None:
     assert float(second["g2_image"].abs().max()) <= 1
     residual = [n for n, _ in stage2.named_children() if n.startswith("g2_res")]
     assert len(residual) == 4
+
+
+@pytest.mark.parametrize("preset", [None, "demo"])
+def test_stackgan_discriminator_loss_is_real_plus_half_fake_and_wrong(preset: str | None) -> None:
+    # The paper's matching-aware loss: real + (generated + mismatched) / 2, in both stages.
+    spec = training_spec(configure(open_document("stackgan"), preset))
+    games = [phase.adversarial for phase in spec.phases]
+    assert [(g.fake_weight, g.wrong_weight) for g in games if g] == [(0.5, 0.5)] * 2
 
 
 @torch.no_grad()
