@@ -10,6 +10,7 @@ from graphgan.graph.training import training_spec
 from graphgan.graph.variables import configure
 from graphgan.summary import summarise
 from graphgan.templates import open_document, template_names
+from graphgan.training.optim import lr_factor
 from graphgan.validation import analyse
 
 # Reference parameter counts at paper configuration (gan-architectures.md, section 0).
@@ -95,14 +96,26 @@ def test_infogan_q_head_shares_the_discriminator_trunk() -> None:
 
 
 def test_infogan_demo_keeps_the_paper_objective() -> None:
-    # The document's common_practice says the demo changes sizes, noise and length only.
-    objective = ("g_lr", "d_lr", "beta1", "lambda_categorical", "lambda_continuous", "leak")
+    # The document's common_practice says the demo changes sizes, noise, length, the
+    # continuous weight and a late learning-rate decay only.
+    objective = ("g_lr", "d_lr", "beta1", "lambda_categorical", "leak")
     objective += ("adversarial_loss", "n_categories", "n_continuous")
     paper = open_document("infogan")
     demo = configure(paper, "demo")
     assert {k: demo.variables[k].value for k in objective} == {
         k: paper.variables[k].value for k in objective
     }
+
+
+def test_infogan_paper_rates_stay_constant_and_the_demo_decays_over_its_second_half() -> None:
+    paper = training_spec(configure(open_document("infogan"), None))
+    for optimiser in paper.optimizers.values():
+        factor = lr_factor(optimiser.schedule, paper.total_steps)
+        assert [factor(0), factor(paper.total_steps - 1)] == [1.0, 1.0]
+    demo = training_spec(configure(open_document("infogan"), "demo"))
+    for optimiser in demo.optimizers.values():
+        factor = lr_factor(optimiser.schedule, demo.total_steps)
+        assert [factor(demo.total_steps // 2), factor(demo.total_steps)] == [1.0, 0.0]
 
 
 @torch.no_grad()
