@@ -214,8 +214,8 @@ class Document(QObject):
 def unanalysed(graph: Graph) -> Analysis:
     """The graph as it stands before analysis: its nodes and wires, no kinds, no problems.
 
-    Nodes the variables leave out (a false `when`) are left out here too, so a document opened
-    in a fresh process is first drawn as its analysis will show it.
+    Nodes and wires the variables leave out (a false `when`) are left out here too, so a
+    document opened in a fresh process is first drawn as its analysis will show it.
     """
     networks = {}
     scope = graph.variable_values()

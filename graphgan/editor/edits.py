@@ -52,7 +52,7 @@ def with_network(graph: Graph, name: str, changed: Network) -> Graph:
 
 
 def drawn(graph: Graph, name: str) -> Network:
-    """A network as the canvas draws it: without the nodes the variables leave out."""
+    """A network as the canvas draws it: without the nodes and wires the variables leave out."""
     net = network(graph, name)
     shown = present(net.nodes, net.edges, graph.variable_values(), name)
     return net.model_copy(update={"nodes": shown.nodes, "edges": shown.edges})

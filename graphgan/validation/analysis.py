@@ -163,7 +163,7 @@ class _Analyser:
             defaults = {k: p.default for k, p in self.graph.blocks[name].params.items()}
             scope.update(defaults if block_params is None else block_params)
 
-        # Phase 0: the nodes this configuration leaves out (false `when`) go, with their wires.
+        # Phase 0: the nodes and wires this configuration leaves out (a false `when`) go.
         presence = present(nodes, edges, scope, name)
         net = NetworkInfo(name, {n.id: NodeInfo(n) for n in presence.nodes}, presence.edges)
         net.off, net.diagnostics = presence.off, presence.diagnostics
