@@ -60,6 +60,12 @@ def test_connect_replaces_the_wire_feeding_an_input(tiny: Graph) -> None:
     assert wires(graph)[-1] == "g_fc1.y -> g_fc2.x"
 
 
+def rewired(data: dict[str, Any], source: str, target: str) -> Graph:
+    """The graph of `data` with `source` ('node.port') wired into `target` by the editor."""
+    wire = edits.edge(source, target)
+    return edits.connect(graph_from_data(data), "generator", wire.source, wire.target)
+
+
 def test_connect_keeps_the_wire_of_a_node_left_out(tiny_data: dict[str, Any]) -> None:
     # An alternative to g_fc2 that the variables leave out also feeds g_out.
     tiny_data["variables"]["wide_out"] = {"value": False}
@@ -67,14 +73,17 @@ def test_connect_keeps_the_wire_of_a_node_left_out(tiny_data: dict[str, Any]) ->
         {"id": "g_alt", "kind": "nn.Linear", "params": {"out_features": 3}, "when": "=wide_out"}
     )
     edges_of(tiny_data).append({"from": "g_alt.y", "to": "g_out.x"})
-    graph = edits.connect(
-        graph_from_data(tiny_data),
-        "generator",
-        Endpoint(node="g_act", port="y"),
-        Endpoint(node="g_out", port="x"),
-    )
+    graph = rewired(tiny_data, "g_act.y", "g_out.x")
     assert "g_alt.y -> g_out.x" in wires(graph)
     assert "g_fc2.y -> g_out.x" not in wires(graph)
+
+
+def test_connect_keeps_a_wire_the_variables_leave_out(tiny_data: dict[str, Any]) -> None:
+    edges_of(tiny_data).append({"from": "g_z.z", "to": "g_fc2.x", "when": "=False"})
+    graph = rewired(tiny_data, "g_fc1.y", "g_fc2.x")
+    assert "g_z.z -> g_fc2.x" in wires(graph)
+    assert "g_act.y -> g_fc2.x" not in wires(graph)
+    assert [str(e) for e in edits.drawn(graph, "generator").edges].count("g_z.z -> g_fc2.x") == 0
 
 
 def test_set_param_keeps_the_order_and_none_removes_it(tiny: Graph) -> None:
@@ -233,16 +242,3 @@ def test_align_and_distribute(tiny: Graph) -> None:
     assert align(net, chosen, "top") == {"g_z": (0, 10), "g_fc1": (100, 10), "g_act": (500, 10)}
     spaced = distribute(net, [*chosen, "g_fc2"], "x")
     assert sorted(x for x, _ in spaced.values()) == [0, 500 / 3, 1000 / 3, 500]
-
-
-def test_connect_keeps_a_wire_the_variables_leave_out(tiny_data: dict[str, Any]) -> None:
-    edges_of(tiny_data).append({"from": "g_z.z", "to": "g_fc2.x", "when": "=False"})
-    graph = edits.connect(
-        graph_from_data(tiny_data),
-        "generator",
-        Endpoint(node="g_fc1", port="y"),
-        Endpoint(node="g_fc2", port="x"),
-    )
-    assert "g_z.z -> g_fc2.x" in wires(graph)
-    assert "g_act.y -> g_fc2.x" not in wires(graph)
-    assert [str(e) for e in edits.drawn(graph, "generator").edges].count("g_z.z -> g_fc2.x") == 0
